@@ -1,0 +1,2 @@
+LIBS += protocol
+protocol_SRCS := src/protocol/codes.cc

@@ -1,0 +1,2 @@
+LIBS += remoting
+remoting_SRCS := src/remoting/remoting_command.cc

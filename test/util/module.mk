@@ -1,0 +1,3 @@
+LIBS += testutil
+testutil_SRCS := test/util/temp_dir.cc test/util/child_process.cc
+TEST_MAIN_OBJS := $(OBJDIR)/test/util/doctest_main.o

@@ -1,0 +1,2 @@
+ternmq_SRCS := tools/main.cc
+ternmq_LIBS := remoting protocol base
