@@ -1,6 +1,6 @@
 # TernMQ — hand-written GNU Makefile (see README.md for the two commands).
 #
-# Each module lists its sources explicitly in <module>/module.mk:
+# Each module lists its sources explicitly in <folder>/*.mk fragments:
 #   LIBS += name            name_SRCS := a.cc b.cc        -> $(BUILD)/lib/libtern_name.a
 #   TESTS += name           name_TEST_SRCS := ...         -> $(BUILD)/test/name_test
 #                           name_TEST_LIBS := name base   (libraries the test links)
@@ -34,9 +34,12 @@ DEB_PACKAGES := libuv1-dev librocksdb-dev libfmt-dev nlohmann-json3-dev doctest-
 
 LIBS :=
 TESTS :=
-MODULES := src/base src/protocol src/net src/remoting src/client nameserver \
-           broker/store broker/meta broker tools test/util
-include $(wildcard $(addsuffix /module.mk,$(MODULES)))
+# Every *.mk fragment in the source folders; a folder may have several (each
+# appends to its module's lists with +=).
+include $(sort $(wildcard src/*/*.mk nameserver/*.mk nameserver/*/*.mk broker/*.mk broker/*/*.mk \
+                          tools/*.mk tools/*/*.mk test/util/*.mk))
+LIBS := $(sort $(LIBS))
+TESTS := $(sort $(TESTS))
 
 .PHONY: all deps test run asan fuzz format clean help
 .DEFAULT_GOAL := all
