@@ -1,2 +1,2 @@
 LIBS += protocol
-protocol_SRCS := src/protocol/codes.cc
+protocol_SRCS += src/protocol/codes.cc

@@ -1,0 +1,2 @@
+LIBS += bench
+bench_SRCS := tools/bench/store_bench.cc

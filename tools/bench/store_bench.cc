@@ -1,0 +1,262 @@
+// Store benchmark. Phases, all on the same directory:
+//   1. raw sequential buffered write of the bytes the async phase appends
+//   2. async-flush appends from T threads
+//   3. 64 KiB write + fdatasync, repeated (the group-commit bound)
+//   4. sync-flush appends from W writers (group commit)
+// Ratios: (2) MB/s over (1) MB/s, and (4) MB/s over (3) MB/s.
+#include "tools/bench/store_bench.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/store/checkpoint.h"
+#include "broker/store/commit_log.h"
+#include "src/protocol/message_codec.h"
+
+namespace tern::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+struct Args {
+  int64_t messages = 200000;
+  int size = 1024;
+  int threads = 4;
+  int64_t sync_messages = 20000;
+  int sync_threads = 64;
+  int64_t segment_mb = 256;
+  std::string dir;
+};
+
+bool ParseArgs(int argc, char** argv, Args* a) {
+  for (int i = 0; i < argc; ++i) {
+    std::string k = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "bench store: %s needs a value\n", k.c_str());
+      return false;
+    }
+    std::string v = argv[++i];
+    if (k == "--messages") a->messages = std::atoll(v.c_str());
+    else if (k == "--size") a->size = std::atoi(v.c_str());
+    else if (k == "--threads") a->threads = std::atoi(v.c_str());
+    else if (k == "--sync-messages") a->sync_messages = std::atoll(v.c_str());
+    else if (k == "--sync-threads") a->sync_threads = std::atoi(v.c_str());
+    else if (k == "--segment-mb") a->segment_mb = std::atoll(v.c_str());
+    else if (k == "--dir") a->dir = v;
+    else {
+      std::fprintf(stderr, "bench store: unknown option %s\n", k.c_str());
+      return false;
+    }
+  }
+  if (a->messages <= 0 || a->size < 0 || a->threads <= 0 || a->sync_threads <= 0 ||
+      a->segment_mb <= 0) {
+    std::fprintf(stderr, "bench store: bad option value\n");
+    return false;
+  }
+  return true;
+}
+
+struct PhaseResult {
+  double seconds = 0;
+  int64_t messages = 0;
+  int64_t bytes = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  int failures = 0;
+};
+
+// Appends `total` messages from `threads` threads; prints progress every second.
+PhaseResult RunAppends(store::CommitLog& log, const char* name, int64_t total, int threads,
+                       const std::string& body) {
+  std::vector<std::vector<float>> lat(static_cast<size_t>(threads));
+  std::atomic<int64_t> done{0};
+  std::atomic<int64_t> bytes{0};
+  std::atomic<int> failures{0};
+  auto start = Clock::now();
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      int64_t n = total / threads + (t < total % threads ? 1 : 0);
+      auto& mine = lat[static_cast<size_t>(t)];
+      mine.reserve(static_cast<size_t>(n));
+      protocol::MessageRecord m;
+      m.topic = "BenchTopic";
+      m.queue_id = QueueId(t % 8);
+      m.body = body;
+      m.properties = "TAGS\x01" "bench\x02";
+      m.born_host = protocol::HostAddress::V4(0x7F000001, 40000);
+      int64_t local_bytes = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        auto a = Clock::now();
+        store::PutResult r = log.Append(m);
+        auto b = Clock::now();
+        if (r.status != store::PutStatus::kPutOk) ++failures;
+        local_bytes += r.bytes;
+        mine.push_back(std::chrono::duration<float, std::micro>(b - a).count());
+        if ((i & 255) == 0) done.fetch_add(std::min<int64_t>(256, n - i));
+      }
+      bytes.fetch_add(local_bytes);
+    });
+  }
+  std::atomic<bool> finished{false};
+  std::thread progress([&] {
+    auto next = Clock::now() + std::chrono::seconds(1);
+    while (!finished.load()) {
+      std::this_thread::sleep_until(std::min(next, Clock::now() + std::chrono::milliseconds(50)));
+      if (Clock::now() >= next && !finished.load()) {
+        std::fprintf(stderr, "  %s: ~%lld / %lld messages\n", name,
+                     static_cast<long long>(std::min(done.load(), total)),
+                     static_cast<long long>(total));
+        next += std::chrono::seconds(1);
+      }
+    }
+  });
+  for (auto& t : ts) t.join();
+  auto end = Clock::now();
+  finished = true;
+  progress.join();
+  std::vector<float> all;
+  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  PhaseResult r;
+  r.seconds = Seconds(start, end);
+  r.messages = total;
+  r.bytes = bytes.load();
+  r.failures = failures.load();
+  if (!all.empty()) {
+    r.p50_us = all[all.size() / 2];
+    r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  return r;
+}
+
+void PrintPhase(const char* name, const PhaseResult& r) {
+  std::printf("%-22s %9.0f msgs/s %9.1f MB/s   p50 %8.1f us   p99 %8.1f us%s\n", name,
+              r.messages / r.seconds, r.bytes / r.seconds / 1e6, r.p50_us, r.p99_us,
+              r.failures ? "   (FAILURES)" : "");
+}
+
+// Buffered sequential write of `bytes` in 1 MiB chunks; returns MB/s.
+double RawSequentialWrite(const std::string& path, int64_t bytes) {
+  std::vector<char> buf(1 << 20, 'r');
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return 0;
+  auto a = Clock::now();
+  for (int64_t off = 0; off < bytes; off += static_cast<int64_t>(buf.size())) {
+    size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(buf.size()), bytes - off));
+    if (::pwrite(fd, buf.data(), n, off) != static_cast<ssize_t>(n)) break;
+  }
+  auto b = Clock::now();
+  ::close(fd);
+  ::unlink(path.c_str());
+  return bytes / Seconds(a, b) / 1e6;
+}
+
+// 64 KiB write + fdatasync, repeated for about `seconds`; returns MB/s and µs per sync.
+double WriteSyncBaseline(const std::string& path, double seconds, double* us_per_sync) {
+  std::vector<char> buf(64 * 1024, 's');
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return 0;
+  auto a = Clock::now();
+  int64_t n = 0;
+  while (Seconds(a, Clock::now()) < seconds) {
+    if (::pwrite(fd, buf.data(), buf.size(), n * static_cast<int64_t>(buf.size())) < 0) break;
+    ::fdatasync(fd);
+    ++n;
+  }
+  double s = Seconds(a, Clock::now());
+  ::close(fd);
+  ::unlink(path.c_str());
+  *us_per_sync = n ? s * 1e6 / n : 0;
+  return n * 64.0 * 1024 / s / 1e6;
+}
+
+Result<std::unique_ptr<store::CommitLog>> OpenLog(const std::string& dir, const Args& a,
+                                                  store::FlushMode mode,
+                                                  std::unique_ptr<store::Checkpoint>* cp) {
+  TERN_RETURN_IF_ERROR(store::FileIo::Default().CreateDirs(dir));
+  TERN_ASSIGN_OR_RETURN(*cp, store::Checkpoint::Open(store::FileIo::Default(), dir + "/checkpoint"));
+  store::CommitLogOptions o;
+  o.dir = dir + "/commitlog";
+  o.segment_size = a.segment_mb * 1024 * 1024;
+  o.flush_mode = mode;
+  o.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
+  return store::CommitLog::Open(o, store::FileIo::Default(), **cp, false, SystemClock::Instance());
+}
+
+}  // namespace
+
+int RunStoreBench(int argc, char** argv) {
+  Args a;
+  if (!ParseArgs(argc, argv, &a)) return 2;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = a.dir.empty() ? std::string(tmp ? tmp : "/tmp") : a.dir;
+  std::string dir = base + "/ternmq-store-bench-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::string body(static_cast<size_t>(a.size), 'x');
+  const int64_t record = protocol::EncodedRecordSize(body.size(), 10, 12, false, false);
+  std::printf("store bench: %lld x %d-byte bodies (%lld-byte records), %d threads async; "
+              "%lld sync from %d writers; segments %lld MiB; dir %s\n",
+              static_cast<long long>(a.messages), a.size, static_cast<long long>(record),
+              a.threads, static_cast<long long>(a.sync_messages), a.sync_threads,
+              static_cast<long long>(a.segment_mb), dir.c_str());
+  std::fflush(stdout);
+
+  double raw_mbs = RawSequentialWrite(dir + "/raw", a.messages * record);
+  std::printf("%-22s %29.1f MB/s\n", "raw sequential write", raw_mbs);
+  std::fflush(stdout);
+
+  int rc = 0;
+  {
+    std::unique_ptr<store::Checkpoint> cp;
+    auto log = OpenLog(dir + "/async", a, store::FlushMode::kAsync, &cp);
+    if (!log.ok()) {
+      std::fprintf(stderr, "open: %s\n", log.status().ToString().c_str());
+      return 1;
+    }
+    PhaseResult r = RunAppends(**log, "async", a.messages, a.threads, body);
+    PrintPhase("async append", r);
+    std::printf("  async / raw sequential write = %.2f\n", r.bytes / r.seconds / 1e6 / raw_mbs);
+    if (r.failures) rc = 1;
+    (*log)->Close().IgnoreError();
+  }
+  std::filesystem::remove_all(dir + "/async");
+
+  double us_per_sync = 0;
+  double sync_base = WriteSyncBaseline(dir + "/sync-baseline", 2.0, &us_per_sync);
+  std::printf("%-22s %29.1f MB/s   (%.1f us per 64 KiB write+fdatasync)\n",
+              "64KiB write+fdatasync", sync_base, us_per_sync);
+  std::fflush(stdout);
+  if (a.sync_messages > 0) {
+    std::unique_ptr<store::Checkpoint> cp;
+    auto log = OpenLog(dir + "/sync", a, store::FlushMode::kSync, &cp);
+    if (!log.ok()) {
+      std::fprintf(stderr, "open: %s\n", log.status().ToString().c_str());
+      return 1;
+    }
+    PhaseResult r = RunAppends(**log, "sync", a.sync_messages, a.sync_threads, body);
+    PrintPhase("sync append", r);
+    std::printf("  sync / (64KiB write+fdatasync) = %.2f\n", r.bytes / r.seconds / 1e6 / sync_base);
+    if (r.failures) rc = 1;
+    (*log)->Close().IgnoreError();
+  }
+  std::filesystem::remove_all(dir);
+  return rc;
+}
+
+}  // namespace tern::bench

@@ -1,0 +1,28 @@
+// `ternmq bench <what>`: benchmarks. Figures are printed as ratios against a
+// baseline measured in the same run (docs/benchmarks.md).
+#include <cstdio>
+#include <string_view>
+
+#include "tools/bench/store_bench.h"
+#include "tools/commands.h"
+
+namespace tern::tools {
+
+int BenchMain(int argc, char** argv) {
+  std::string_view what = argc > 0 ? argv[0] : "help";
+  if (what == "help" || what == "--help" || what == "-h") {
+    std::printf(
+        "usage: ternmq bench <what> [options]\n\n"
+        "benchmarks:\n"
+        "  store    CommitLog append throughput and latency, async and sync flush, against\n"
+        "           raw sequential writes and write+fdatasync measured in the same run\n"
+        "           (ternmq bench store --help)\n");
+    return 0;
+  }
+  if (what == "store") return bench::RunStoreBench(argc - 1, argv + 1);
+  std::fprintf(stderr, "ternmq bench: unknown benchmark '%.*s' (see 'ternmq bench help')\n",
+               static_cast<int>(what.size()), what.data());
+  return 2;
+}
+
+}  // namespace tern::tools
