@@ -1,0 +1,102 @@
+#include "broker/store/flush_service.h"
+
+#include <chrono>
+
+#include "src/base/logging.h"
+
+namespace tern::store {
+
+FlushService::FlushService(FlushServiceOptions options, const Clock& clock,
+                           std::function<int64_t()> written_end,
+                           std::function<int64_t()> flushed_end,
+                           std::function<Status(int64_t)> flush_to,
+                           std::function<void(int64_t)> periodic)
+    : options_(options),
+      clock_(clock),
+      written_end_(std::move(written_end)),
+      flushed_end_(std::move(flushed_end)),
+      flush_to_(std::move(flush_to)),
+      periodic_(std::move(periodic)) {
+  last_thorough_ms_ = clock_.MonotonicMs();
+  last_periodic_ms_ = last_thorough_ms_;
+}
+
+FlushService::~FlushService() { Stop(); }
+
+void FlushService::Start() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void FlushService::Stop() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  RunOnce(/*force=*/true);  // anything added after the thread's last pass
+}
+
+void FlushService::AddWaiter(FlushWaiter w) {
+  bool first;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    first = waiters_.empty();
+    waiters_.push_back(std::move(w));
+  }
+  // The thread only sleeps on an empty list, so only the first waiter rings.
+  if (first) cv_.notify_one();
+}
+
+void FlushService::RunOnce(bool force) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    batch_.swap(waiters_);
+  }
+  int64_t now = clock_.MonotonicMs();
+  int64_t target = written_end_();
+  int64_t flushed = flushed_end_();
+  bool thorough = now - last_thorough_ms_ >= options_.thorough_interval_ms;
+  bool need = force || !batch_.empty() || thorough || target - flushed >= options_.least_bytes;
+  Status st;
+  if (need && target > flushed) {
+    st = flush_to_(target);
+    if (!st.ok()) TERN_LOG_ERROR("commit log flush failed: {}", st.ToString());
+  }
+  if (thorough) last_thorough_ms_ = now;
+  int64_t done_ms = clock_.MonotonicMs();
+  for (FlushWaiter& w : batch_) {
+    if (!st.ok()) {
+      w.result.status = PutStatus::kUnknownError;
+      w.result.error = st;
+    } else if (done_ms > w.deadline_ms) {
+      w.result.status = PutStatus::kFlushDiskTimeout;
+    } else {
+      w.result.status = PutStatus::kPutOk;
+    }
+    w.done(std::move(w.result));
+  }
+  batch_.clear();
+  if (now - last_periodic_ms_ >= options_.periodic_interval_ms || force) {
+    last_periodic_ms_ = now;
+    periodic_(clock_.NowMs());
+  }
+}
+
+void FlushService::Run() {
+  log::SetThreadName("cl-flush");
+  while (true) {
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait_for(l, std::chrono::milliseconds(options_.interval_ms),
+                   [&] { return stop_ || !waiters_.empty(); });
+      if (stop_) return;
+    }
+    RunOnce(/*force=*/false);
+  }
+}
+
+}  // namespace tern::store
