@@ -10,7 +10,7 @@ namespace tern::bench {
 //   --threads T        async-phase appending threads (default 4)
 //   --sync-messages M  sync-phase messages (default 20000)
 //   --sync-threads W   sync-phase writers (default 64)
-//   --segment-mb MB    segment size (default 256)
+//   --segment-mb MB    segment size (default 64)
 //   --dir PATH         where to write (default $TMPDIR or /tmp); removed afterwards
 int RunStoreBench(int argc, char** argv);
 
