@@ -1,0 +1,178 @@
+#include "broker/meta/key_index.h"
+
+#include <limits>
+
+#include "broker/meta/meta_format.h"
+#include "src/base/byte_coding.h"
+#include "src/base/logging.h"
+
+namespace tern::meta {
+namespace {
+
+constexpr size_t kMaxLookupLen = 0xFFFF;
+constexpr size_t kDeleteBatchRows = 4096;
+
+// 'k' BE16(len) topic#key
+std::string KeyPrefix(std::string_view topic, std::string_view key) {
+  std::string out;
+  out.reserve(3 + topic.size() + 1 + key.size() + 16);
+  out.push_back(kKeyIndexByKey);
+  AppendBE16(&out, static_cast<uint16_t>(topic.size() + 1 + key.size()));
+  out.append(topic);
+  out.push_back('#');
+  out.append(key);
+  return out;
+}
+
+uint64_t FlipTime(int64_t t) { return static_cast<uint64_t>(t) ^ kTimeSignFlip; }
+
+std::string OffsetKey(PhysicalOffset offset) {
+  std::string out(1, kKeyIndexByOffset);
+  AppendBE64(&out, static_cast<uint64_t>(offset.value()));
+  return out;
+}
+
+std::string MetaKey(std::string_view name) {
+  std::string out(1, kKeyIndexMeta);
+  out.append(name);
+  return out;
+}
+
+// Decodes store time and offset from the tail of a 'k' row key.
+KeyIndexHit DecodeByKey(std::string_view row) {
+  const char* tail = row.data() + row.size() - 16;
+  return {PhysicalOffset(static_cast<int64_t>(GetBE64(tail + 8))),
+          static_cast<int64_t>(GetBE64(tail) ^ kTimeSignFlip)};
+}
+
+}  // namespace
+
+Status KeyIndex::Add(const std::vector<KeyIndexEntry>& entries, PhysicalOffset indexed_end) {
+  WriteBatch batch;
+  const KeyIndexEntry* last = nullptr;
+  for (const auto& e : entries) {
+    if (e.topic.size() + 1 + e.key.size() > kMaxLookupLen || e.key.empty()) continue;
+    std::string row = KeyPrefix(e.topic, e.key);
+    AppendBE64(&row, FlipTime(e.store_time_ms));
+    AppendBE64(&row, static_cast<uint64_t>(e.offset.value()));
+    batch.Put(Column::kKeyIndex, OffsetKey(e.offset) + row, {});
+    batch.Put(Column::kKeyIndex, row, {});
+    if (last == nullptr || e.offset >= last->offset) last = &e;
+  }
+  if (last != nullptr) {
+    std::string pos;
+    AppendBE64(&pos, static_cast<uint64_t>(last->store_time_ms));
+    AppendBE64(&pos, static_cast<uint64_t>(last->offset.value()));
+    batch.Put(Column::kKeyIndex, MetaKey("last"), pos);
+  }
+  std::string end;
+  AppendBE64(&end, static_cast<uint64_t>(indexed_end.value()));
+  batch.Put(Column::kKeyIndex, MetaKey("end"), end);
+  return db_.Write(batch, Durability::kAsync);
+}
+
+Result<PhysicalOffset> KeyIndex::IndexedEnd() const {
+  TERN_ASSIGN_OR_RETURN(auto raw, db_.Get(Column::kKeyIndex, MetaKey("end")));
+  if (!raw) return PhysicalOffset(0);
+  if (raw->size() != 8) return Status::Corruption("key index end is not 8 bytes");
+  return PhysicalOffset(static_cast<int64_t>(GetBE64(raw->data())));
+}
+
+Result<KeyIndexPosition> KeyIndex::LastUpdate() const {
+  TERN_ASSIGN_OR_RETURN(auto raw, db_.Get(Column::kKeyIndex, MetaKey("last")));
+  if (!raw) return KeyIndexPosition{};
+  if (raw->size() != 16) return Status::Corruption("key index last position is not 16 bytes");
+  return KeyIndexPosition{static_cast<int64_t>(GetBE64(raw->data())),
+                          PhysicalOffset(static_cast<int64_t>(GetBE64(raw->data() + 8)))};
+}
+
+Result<std::vector<KeyIndexHit>> KeyIndex::Query(std::string_view topic, std::string_view key,
+                                                 int64_t begin_ms, int64_t end_ms,
+                                                 int max_num) const {
+  std::vector<KeyIndexHit> hits;
+  if (max_num <= 0 || begin_ms > end_ms || topic.size() + 1 + key.size() > kMaxLookupLen) {
+    return hits;
+  }
+  const std::string prefix = KeyPrefix(topic, key);
+  std::string lower = prefix;
+  AppendBE64(&lower, FlipTime(begin_ms));
+  // Exclusive upper bound just past every row with store time end_ms.
+  std::string upper = prefix;
+  AppendBE64(&upper, FlipTime(end_ms));
+  upper.append(9, '\xff');
+  TERN_RETURN_IF_ERROR(db_.ScanReverse(Column::kKeyIndex, lower, upper,
+                                       [&](std::string_view row, std::string_view) {
+                                         if (row.size() != prefix.size() + 16) return true;
+                                         hits.push_back(DecodeByKey(row));
+                                         return static_cast<int>(hits.size()) < max_num;
+                                       }));
+  return hits;
+}
+
+Status KeyIndex::DeleteOffsetRange(PhysicalOffset begin, PhysicalOffset end) {
+  const std::string range_end = OffsetKey(end);
+  std::string cursor = OffsetKey(begin);
+  for (;;) {
+    WriteBatch batch;
+    std::string last_row;
+    TERN_RETURN_IF_ERROR(db_.Scan(Column::kKeyIndex, cursor, range_end,
+                                  [&](std::string_view row, std::string_view) {
+                                    batch.Delete(Column::kKeyIndex, row.substr(9));
+                                    batch.Delete(Column::kKeyIndex, row);
+                                    last_row = row;
+                                    return batch.size() < 2 * kDeleteBatchRows;
+                                  }));
+    if (batch.empty()) return Status::Ok();
+    TERN_RETURN_IF_ERROR(db_.Write(batch, Durability::kAsync));
+    cursor = last_row;
+    cursor.push_back('\0');  // the next key after last_row
+  }
+}
+
+// Sets 'last' to the newest entry below `end` (or removes it).
+Status KeyIndex::RecomputeLast(PhysicalOffset end, WriteBatch* batch) const {
+  std::string newest;
+  TERN_RETURN_IF_ERROR(db_.ScanReverse(Column::kKeyIndex, OffsetKey(PhysicalOffset(0)),
+                                       OffsetKey(end),
+                                       [&](std::string_view row, std::string_view) {
+                                         newest = row.substr(9);
+                                         return false;
+                                       }));
+  if (newest.size() < 16) {
+    batch->Delete(Column::kKeyIndex, MetaKey("last"));
+    return Status::Ok();
+  }
+  KeyIndexHit hit = DecodeByKey(newest);
+  std::string pos;
+  AppendBE64(&pos, static_cast<uint64_t>(hit.store_time_ms));
+  AppendBE64(&pos, static_cast<uint64_t>(hit.offset.value()));
+  batch->Put(Column::kKeyIndex, MetaKey("last"), pos);
+  return Status::Ok();
+}
+
+Status KeyIndex::TruncateFrom(PhysicalOffset end) {
+  TERN_RETURN_IF_ERROR(
+      DeleteOffsetRange(end, PhysicalOffset(std::numeric_limits<int64_t>::max())));
+  TERN_ASSIGN_OR_RETURN(PhysicalOffset indexed, IndexedEnd());
+  WriteBatch batch;
+  TERN_RETURN_IF_ERROR(RecomputeLast(end, &batch));
+  if (indexed > end) {
+    std::string value;
+    AppendBE64(&value, static_cast<uint64_t>(end.value()));
+    batch.Put(Column::kKeyIndex, MetaKey("end"), value);
+  }
+  return db_.Write(batch, Durability::kSync);
+}
+
+Status KeyIndex::DeleteBelow(PhysicalOffset min_offset) {
+  return DeleteOffsetRange(PhysicalOffset(0), min_offset);
+}
+
+Status KeyIndex::Clear() {
+  WriteBatch batch;
+  batch.DeleteRange(Column::kKeyIndex, std::string_view("\0", 1), "\xff");
+  return db_.Write(batch, Durability::kSync);
+}
+
+}  // namespace tern::meta
+

@@ -1,0 +1,217 @@
+#include "broker/store/reput.h"
+
+#include <algorithm>
+
+#include "src/base/logging.h"
+#include "src/base/properties.h"
+#include "src/protocol/message_codec.h"
+#include "src/protocol/message_const.h"
+#include "src/protocol/message_id.h"
+#include "src/protocol/message_properties.h"
+
+namespace tern::store {
+namespace {
+
+constexpr std::string_view kScheduleTopic = "SCHEDULE_TOPIC_XXXX";
+
+}  // namespace
+
+std::vector<int64_t> DefaultDelayLevelsMs() {
+  // messageDelayLevel = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h"
+  constexpr int64_t s = 1000, m = 60 * s, h = 60 * m;
+  return {1 * s, 5 * s, 10 * s, 30 * s, 1 * m, 2 * m,  3 * m,  4 * m,  5 * m,
+          6 * m, 7 * m, 8 * m,  9 * m,  10 * m, 20 * m, 30 * m, 1 * h, 2 * h};
+}
+
+int64_t DispatchTagsCode(std::string_view topic, std::string_view properties,
+                         int64_t store_timestamp, const std::vector<int64_t>& delay_levels_ms) {
+  if (topic == kScheduleTopic && !delay_levels_ms.empty()) {
+    auto delay = protocol::FindProperty(properties, protocol::PropertyKey::kDelayTimeLevel);
+    if (delay) {
+      auto level = ParseInt64(*delay);
+      if (level.ok() && *level > 0) {
+        int64_t clamped = std::min<int64_t>(*level, static_cast<int64_t>(delay_levels_ms.size()));
+        return store_timestamp + delay_levels_ms[static_cast<size_t>(clamped - 1)];
+      }
+    }
+  }
+  auto tags = protocol::FindProperty(properties, protocol::PropertyKey::kTags);
+  return tags ? protocol::TagsHashCode(*tags) : 0;
+}
+
+ReputService::ReputService(const CommitLog& log, ConsumeQueueTable& queues,
+                           meta::KeyIndex* index, Checkpoint* checkpoint, const Clock& clock,
+                           ReputOptions options)
+    : log_(log),
+      queues_(queues),
+      index_(index),
+      checkpoint_(checkpoint),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+ReputService::~ReputService() { Stop(); }
+
+Status ReputService::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+void ReputService::SetError(const Status& s) {
+  std::lock_guard lock(mu_);
+  if (error_.ok()) {
+    TERN_LOG_ERROR("dispatch stopped at {}: {}", reput_from(), s.ToString());
+    error_ = s;
+  }
+}
+
+Status ReputService::DispatchRecord(const LogView& view,
+                                    std::vector<meta::KeyIndexEntry>* index_batch) {
+  auto decoded = protocol::DecodeMessageRecord(view.data());
+  if (!decoded.ok()) {
+    return decoded.status().WithContext(fmt::format("record at {}", view.offset()));
+  }
+  const protocol::MessageRecord& rec = *decoded;
+  const int32_t tx = protocol::TransactionType(rec.sys_flag);
+
+  if (protocol::TakesQueueOffset(rec.sys_flag)) {
+    const int64_t tags_code =
+        DispatchTagsCode(rec.topic, rec.properties, rec.store_timestamp, options_.delay_levels_ms);
+    TERN_ASSIGN_OR_RETURN(ConsumeQueue * cq, queues_.FindOrCreate(rec.topic, rec.queue_id));
+    CqUnit unit{view.offset(), rec.total_size, tags_code};
+    TERN_ASSIGN_OR_RETURN(auto outcome, cq->Append(rec.queue_offset, unit));
+    if (outcome == ConsumeQueue::AppendOutcome::kAppended && listener_) {
+      listener_(MessageArrival{rec.topic, rec.queue_id, rec.queue_offset, rec.queue_offset + 1,
+                               tags_code, rec.store_timestamp, rec.properties});
+    }
+  }
+
+  if (index_ != nullptr && tx != protocol::MessageSysFlag::kTransactionRollback) {
+    auto add = [&](std::string_view key) {
+      if (key.empty()) return;
+      index_batch->push_back(meta::KeyIndexEntry{std::string(rec.topic), std::string(key),
+                                                 rec.store_timestamp, view.offset()});
+    };
+    if (auto keys = protocol::FindProperty(rec.properties, protocol::PropertyKey::kKeys)) {
+      std::string_view rest = *keys;
+      while (!rest.empty()) {
+        size_t sp = rest.find(' ');
+        add(rest.substr(0, sp));
+        if (sp == std::string_view::npos) break;
+        rest.remove_prefix(sp + 1);
+      }
+    }
+    if (auto uniq =
+            protocol::FindProperty(rec.properties, protocol::PropertyKey::kUniqClientMessageIdKeyIdx)) {
+      add(*uniq);
+    }
+  }
+  last_store_timestamp_ = rec.store_timestamp;
+  return Status::Ok();
+}
+
+Status ReputService::CommitIndexBatch(std::vector<meta::KeyIndexEntry>* batch,
+                                      PhysicalOffset end) {
+  if (index_ == nullptr) return Status::Ok();
+  Status s = index_->Add(*batch, end);
+  batch->clear();
+  return s;
+}
+
+Result<int64_t> ReputService::RunOnce() {
+  TERN_RETURN_IF_ERROR(error());
+  CommitLogScanner scanner(log_, reput_from());
+  std::vector<meta::KeyIndexEntry> batch;
+  int64_t records = 0;
+  int64_t batch_records = 0;
+  Status failure;
+  for (;;) {
+    LogView view;
+    auto step = scanner.Next(&view);
+    if (!step.ok()) {
+      if (step.status().code() == StatusCode::kNotFound && scanner.position() < log_.MinOffset()) {
+        // Retention removed what we had not dispatched yet (or a rebuild starts below).
+        TERN_LOG_WARN("dispatch: {} is below the log's min offset {}; skipping ahead",
+                      scanner.position(), log_.MinOffset());
+        scanner.Seek(log_.MinOffset());
+        reput_from_.store(scanner.position().value());
+        continue;
+      }
+      failure = step.status().WithContext(fmt::format("dispatch at {}", scanner.position()));
+      break;
+    }
+    if (*step == CommitLogScanner::Step::kEnd) break;
+    Status s = DispatchRecord(view, &batch);
+    if (!s.ok()) {
+      failure = s;
+      break;
+    }
+    ++records;
+    reput_from_.store(scanner.position().value());
+    if (++batch_records >= options_.index_batch_records) {
+      batch_records = 0;
+      failure = CommitIndexBatch(&batch, reput_from());
+      if (!failure.ok()) break;
+    }
+  }
+  // Entries of the records dispatched so far are committed even on failure.
+  if (batch_records > 0 || !batch.empty()) {
+    Status s = CommitIndexBatch(&batch, reput_from());
+    if (failure.ok()) failure = s;
+  }
+  if (!failure.ok()) {
+    SetError(failure);
+    return failure;
+  }
+  return records;
+}
+
+Status ReputService::FlushQueues() {
+  const PhysicalOffset position = reput_from();
+  const int64_t store_ts = last_store_timestamp_;
+  TERN_RETURN_IF_ERROR(queues_.FlushAll());
+  if (index_ != nullptr) TERN_RETURN_IF_ERROR(index_->Sync());
+  if (checkpoint_ != nullptr && store_ts > 0) {
+    checkpoint_->SetConsumeQueueProgress(position, store_ts);
+    if (index_ != nullptr) checkpoint_->SetIndexProgress(position, store_ts);
+  }
+  return Status::Ok();
+}
+
+void ReputService::Start() {
+  TERN_CHECK(!thread_.joinable()) << "ReputService started twice";
+  stop_.store(false);
+  last_flush_ms_ = clock_.MonotonicMs();
+  thread_ = std::thread([this] { ThreadMain(); });
+}
+
+void ReputService::Stop() {
+  if (!thread_.joinable()) return;
+  stop_.store(true);
+  log_.WakeReaders();
+  thread_.join();
+}
+
+void ReputService::ThreadMain() {
+  log::SetThreadName("reput");
+  const auto idle = std::chrono::milliseconds(options_.idle_wait_ms);
+  while (!stop_.load()) {
+    bool failed = !error().ok();
+    if (!failed) failed = !RunOnce().ok();
+    const int64_t now = clock_.MonotonicMs();
+    if (!failed && now - last_flush_ms_ >= options_.flush_interval_ms) {
+      last_flush_ms_ = now;
+      Status s = FlushQueues();
+      if (!s.ok()) SetError(s.WithContext("flush consume queues"));
+    }
+    // After a failure nothing advances reput_from, so this wait times out (or
+    // is woken by Stop) instead of spinning.
+    if (failed) {
+      log_.WaitForData(log_.WrittenEnd(), idle);
+    } else {
+      log_.WaitForData(reput_from(), idle);
+    }
+  }
+  if (error().ok()) FlushQueues().IgnoreError();  // best effort; Close() flushes again
+}
+
+}  // namespace tern::store
