@@ -39,8 +39,11 @@ Status NameServer::Start() {
     server_.reset();
     return st.WithContext("name server listen");
   }
-  loop_.RunEvery(config_.scan_not_active_broker_interval,
-                 [this] { routes_.RunOnce(clock_.MonotonicMs()); });
+  loop_.RunEvery(config_.scan_not_active_broker_interval, [this] {
+    for (ConnectionId conn : routes_.RunOnce(clock_.MonotonicMs())) {
+      server_->CloseConnection(conn, "broker registration expired");
+    }
+  });
   TERN_RETURN_IF_ERROR(loop_.Start());
   TERN_RETURN_IF_ERROR(kv_loop_.Start());
   started_ = true;

@@ -127,17 +127,21 @@ void RouteInfoManager::UnregisterBroker(const std::string& cluster_name,
   }
 }
 
-int RouteInfoManager::RunOnce(int64_t now_ms) {
+std::vector<ConnectionId> RouteInfoManager::RunOnce(int64_t now_ms) {
   std::vector<std::pair<std::string, int64_t>> expired;  // addr, timeout
+  std::vector<ConnectionId> connections;
   for (const auto& [addr, live] : broker_live_table_) {
     int64_t timeout = live.timeout_ms > 0 ? live.timeout_ms : default_expiry_ms_;
-    if (live.last_update_ms + timeout < now_ms) expired.emplace_back(addr, timeout);
+    if (live.last_update_ms + timeout < now_ms) {
+      expired.emplace_back(addr, timeout);
+      connections.push_back(live.connection);
+    }
   }
   for (const auto& [addr, timeout] : expired) {
     TERN_LOG_INFO("broker {} expired: no registration for more than {} ms", addr, timeout);
     RemoveBrokerAddr(addr, "expired");
   }
-  return static_cast<int>(expired.size());
+  return connections;
 }
 
 void RouteInfoManager::OnConnectionClosed(ConnectionId connection) {

@@ -75,8 +75,9 @@ class RouteInfoManager {
   void UnregisterBroker(const std::string& cluster_name, const std::string& broker_addr,
                         const std::string& broker_name, int64_t broker_id);
   // Drops every broker whose last registration is older than its timeout.
-  // Returns how many were dropped.
-  int RunOnce(int64_t now_ms);
+  // Returns the connections those brokers registered over (the caller closes
+  // them, as Java closes an expired broker's channel), one per dropped broker.
+  std::vector<ConnectionId> RunOnce(int64_t now_ms);
   // Drops every broker registered over this connection.
   void OnConnectionClosed(ConnectionId connection);
 

@@ -213,6 +213,13 @@ struct RpcServer::Impl final : net::TcpHandler {
     if (!st.ok()) TERN_LOG_DEBUG("{}: oneway request not sent: {}", options.name, st.message());
   }
 
+  void CloseConnectionInLoop(ConnectionId connection, const std::string& reason) {
+    auto it = conns.find(connection);
+    if (it == conns.end() || !it->second->tcp->is_open()) return;
+    TERN_LOG_INFO("{}: closing connection from {}: {}", options.name, it->second->ctx.peer, reason);
+    it->second->tcp->Close(Status::Unavailable(reason));
+  }
+
   void CloseIdle() {
     int64_t now = loop.NowMs();
     for (auto& [cid, conn] : conns) {
@@ -312,6 +319,17 @@ void RpcServer::Stop() {
     TERN_LOG_DEBUG("{}: Stop while the loop is stopping; the loop closes the handles",
                    impl_->options.name);
   }
+}
+
+void RpcServer::CloseConnection(ConnectionId connection, const std::string& reason) {
+  if (impl_->loop.InLoopThread()) {
+    impl_->CloseConnectionInLoop(connection, reason);
+    return;
+  }
+  uint64_t id = impl_->id;
+  impl_->loop.Post([id, connection, reason] {
+    if (Impl* impl = Impl::Lookup(id)) impl->CloseConnectionInLoop(connection, reason);
+  });
 }
 
 void RpcServer::SendOneway(ConnectionId connection, RemotingCommand request) {

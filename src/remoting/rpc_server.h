@@ -112,6 +112,9 @@ class RpcServer {
                    ResponseCallback callback);
   // Open connections. Any thread.
   size_t connection_count() const;
+  // Closes one accepted connection (the connection-closed handler runs as for
+  // any close). Any thread. Unknown or already closed ids are ignored.
+  void CloseConnection(ConnectionId connection, const std::string& reason);
 
  private:
   friend class Responder;

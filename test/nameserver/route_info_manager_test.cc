@@ -106,9 +106,9 @@ TEST_CASE("brokers expire after 120 s without registration and their routes go")
   clock.AdvanceMs(60'000);
   m.RegisterBroker(Reg("broker-b", 0, "b:1", {Topic("T")}, 1, 2));  // b keeps registering
   clock.AdvanceMs(60'000);
-  CHECK(m.RunOnce(clock.MonotonicMs()) == 0);  // exactly 120 s: not yet
+  CHECK(m.RunOnce(clock.MonotonicMs()).size() == 0);  // exactly 120 s: not yet
   clock.AdvanceMs(1);
-  CHECK(m.RunOnce(clock.MonotonicMs()) == 1);
+  CHECK(m.RunOnce(clock.MonotonicMs()).size() == 1);
   CHECK(m.broker_live_table().count("a:1") == 0);
   CHECK(m.broker_addr_table().count("broker-a") == 0);
   CHECK_FALSE(m.PickupTopicRouteData("Only-a"));
@@ -117,7 +117,7 @@ TEST_CASE("brokers expire after 120 s without registration and their routes go")
   REQUIRE(t->queue_datas.size() == 1);
   CHECK(t->queue_datas[0].broker_name == "broker-b");
   clock.AdvanceMs(120'000);
-  CHECK(m.RunOnce(clock.MonotonicMs()) == 1);
+  CHECK(m.RunOnce(clock.MonotonicMs()).size() == 1);
   CHECK(m.cluster_addr_table().empty());
   CHECK(m.topic_queue_table().empty());
 }
@@ -129,7 +129,7 @@ TEST_CASE("a per-broker heartbeat timeout overrides the default expiry") {
   reg.heartbeat_timeout_ms = 10'000;
   m.RegisterBroker(reg);
   clock.AdvanceMs(10'001);
-  CHECK(m.RunOnce(clock.MonotonicMs()) == 1);
+  CHECK(m.RunOnce(clock.MonotonicMs()).size() == 1);
 }
 
 TEST_CASE("closing a broker's connection removes it at once, a stale connection does not") {
@@ -226,7 +226,7 @@ TEST_CASE("data version queries compare with the stored version and refresh live
   clock.AdvanceMs(100'000);
   m.UpdateBrokerInfoUpdateTimestamp("a:1");
   clock.AdvanceMs(100'000);
-  CHECK(m.RunOnce(clock.MonotonicMs()) == 0);
+  CHECK(m.RunOnce(clock.MonotonicMs()).size() == 0);
 }
 
 TEST_CASE("register topic adds queues only for known brokers") {

@@ -470,5 +470,45 @@ TEST_CASE("stopping the server closes every connection") {
   CHECK_FALSE(c.Connect(s.server->port()));
 }
 
+TEST_CASE("closing one connection by id runs the closed handler and spares the others") {
+  // Declared before the server: its teardown still runs the closed handler.
+  std::mutex mu;
+  std::vector<ConnectionId> closed;
+  ConnectionId seen;
+  Server s;
+  s.server->RegisterSync(kEcho + 1, [&](const RequestContext& ctx, const RemotingCommand& req)
+                                        -> Result<RemotingCommand> {
+    std::lock_guard lock(mu);
+    seen = ctx.connection;
+    return RemotingCommand::ResponseTo(req, 0);
+  });
+  s.server->SetConnectionClosedHandler([&](ConnectionId id, const std::string&) {
+    std::lock_guard lock(mu);
+    closed.push_back(id);
+  });
+  s.Start();
+  RawSocket a = s.Connect();
+  RawSocket b = s.Connect();
+  REQUIRE(a.SendCommand(Req(kEcho + 1, 1)));
+  REQUIRE(a.ReadFrame().has_value());
+  ConnectionId target;
+  {
+    std::lock_guard lock(mu);
+    target = seen;
+  }
+  s.server->CloseConnection(target, "test says so");
+  CHECK(a.WaitClosed());
+  REQUIRE(tern::testing::WaitUntil([&] {
+    std::lock_guard lock(mu);
+    return closed.size() == 1;
+  }));
+  CHECK(closed[0] == target);
+  REQUIRE(b.SendCommand(Req(kEcho, 2)));
+  CHECK(b.ReadFrame().has_value());
+  s.server->CloseConnection(target, "again");  // already closed: ignored
+  s.server->CloseConnection(ConnectionId(999999), "unknown");
+  CHECK(s.server->connection_count() == 1);
+}
+
 }  // namespace
 }  // namespace tern::remoting
