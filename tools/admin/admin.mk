@@ -1,0 +1,20 @@
+# `ternmq admin` / `mqadmin`: the operator command line (RocketMQ mqadmin's
+# command names and flags). Framework, client, table, then one file per verb.
+LIBS += admin
+admin_SRCS := tools/admin/admin_main.cc tools/admin/command.cc tools/admin/admin_client.cc \
+              tools/admin/table.cc tools/admin/registry.cc \
+              tools/admin/topic_route.cc tools/admin/topic_list.cc \
+              tools/admin/topic_cluster_list.cc tools/admin/cluster_list.cc \
+              tools/admin/update_kv_config.cc tools/admin/delete_kv_config.cc \
+              tools/admin/update_order_conf.cc tools/admin/get_namesrv_config.cc \
+              tools/admin/update_namesrv_config.cc tools/admin/write_perm.cc \
+              tools/admin/update_topic.cc tools/admin/delete_topic.cc \
+              tools/admin/topic_status.cc tools/admin/broker_status.cc \
+              tools/admin/get_broker_config.cc tools/admin/update_broker_config.cc \
+              tools/admin/update_sub_group.cc tools/admin/delete_sub_group.cc
+
+# Unit tests (table, options, framework) and tests against the real binary.
+TESTS += admin
+admin_TEST_SRCS := test/tools/admin/table_test.cc test/tools/admin/framework_test.cc \
+                   test/tools/admin/admin_binary_test.cc
+admin_TEST_LIBS := admin toolslib remoting net protocol base
