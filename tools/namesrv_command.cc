@@ -76,8 +76,7 @@ int NamesrvMain(int argc, char** argv) {
     std::fprintf(stderr, "ternmq namesrv: %s\n", st.ToString().c_str());
     return 1;
   }
-  TERN_LOG_INFO("ternmq {} nameserver listening on {}:{}, data in {}", TERNMQ_VERSION,
-                config.bind_address, server.port(), config.data_dir);
+  TERN_LOG_INFO("ternmq {} nameserver started, data in {}", TERNMQ_VERSION, config.data_dir);
   PrintNamesrvBootLine(config, server.port());
   int sig = WaitForShutdownSignal();
   TERN_LOG_INFO("signal {} received, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
