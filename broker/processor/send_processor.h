@@ -1,0 +1,126 @@
+// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320)
+// (shared/spec/requests.md §B.1; quirks Q11, Q12, Q17, Q18, Q41).
+//
+// On the loop thread: parse the header (V1 or V2 names by code), check the
+// broker and topic permissions, validate the topic, auto-create it through
+// the template (TBW102) or as a retry topic, pick the queue, redirect retry
+// messages past their max reconsume times to %DLQ%<group>, check body and
+// properties sizes, and build the record (born host = the TCP peer, CLUSTER
+// added, WAIT removed but honoured). The append itself happens on the
+// commit-log writer thread (CommitLog::Submit / SubmitBatch); its callback
+// builds the response and answers through the Responder (any thread), so the
+// loop never waits for the disk. The batch path is chosen by the header's
+// batch flag on every code (Q41).
+//
+// The store host in every record and msgId is the CommitLog's
+// `store_host` option: the wiring sets it to brokerIP1:listenPort (Q12).
+//
+// Threads: Handle() on the loop thread; the completion on the commit-log
+// writer or flush thread. The referenced managers and store must outlive
+// every pending send (stop the RpcServer, then close the store).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "broker/store/message_store.h"
+#include "broker/topic/subscription_group_manager.h"
+#include "broker/topic/topic_config_manager.h"
+#include "src/base/status.h"
+#include "src/protocol/message_codec.h"
+#include "src/protocol/send_headers.h"
+#include "src/remoting/rpc_server.h"
+
+namespace tern::processor {
+
+struct SendOptions {
+  int32_t broker_permission = 6;        // brokerPermission
+  std::string broker_ip = "127.0.0.1";  // brokerIP1, for remarks
+  std::string cluster_name = "DefaultCluster";  // CLUSTER property
+  std::string region_id = "DefaultRegion";      // MSG_REGION
+  bool trace_on = true;                          // TRACE_ON
+  int32_t max_message_size = 4 * 1024 * 1024;    // maxMessageSize (body)
+  bool reject_transaction_message = false;       // rejectTransactionMessage
+  bool generate_uniq_key = true;                 // 5.x: add UNIQ_KEY when a producer omits it
+};
+
+// A single message about to be stored, owning its strings, so that a hook can
+// rewrite it.
+struct OutgoingMessage {
+  std::string topic;
+  QueueId queue_id{0};
+  int32_t flag = 0;
+  int32_t sys_flag = 0;
+  int64_t born_timestamp = 0;
+  protocol::HostAddress born_host;
+  int32_t reconsume_times = 0;
+  std::string body;
+  std::string properties;  // serialized
+  // A view of the fields for CommitLog::Submit (valid while *this lives).
+  protocol::MessageRecord AsRecord() const;
+};
+
+// Extension points for later features. Each runs on the loop thread before
+// the append; an error Status answers SYSTEM_ERROR with its message.
+struct SendHooks {
+  // HOOK (transactions issue): a message with TRAN_MSG=true when
+  // rejectTransactionMessage is off. Expected to turn it into a half message
+  // (REAL_TOPIC/REAL_QID, topic RMQ_SYS_TRANS_HALF_TOPIC, queue 0, NOT_TYPE;
+  // features.md §4.2). Unset: the record is stored with the producer's
+  // PREPARED sysFlag, which the store never dispatches to a consume queue, so
+  // consumers do not see it. The response's queueId stays the requested one.
+  std::function<Status(OutgoingMessage&)> half_message;
+  // HOOK (delay issue): a NOT_TYPE/COMMIT message whose DELAY property is > 0
+  // (features.md §5: REAL_TOPIC/REAL_QID, SCHEDULE_TOPIC_XXXX, queue level-1).
+  // Unset: stored to its own topic without delay.
+  std::function<Status(OutgoingMessage&)> delay_level;
+};
+
+class SendProcessor {
+ public:
+  // Every reference must outlive the processor and all pending sends.
+  SendProcessor(topic::TopicConfigManager& topics, topic::SubscriptionGroupManager& groups,
+                store::MessageStore& store, SendOptions options, SendHooks hooks = {});
+
+  // Registers codes 10, 310 and 320 (async handlers).
+  void Register(remoting::RpcServer& server);
+
+  // Loop thread. Answers through `responder` (maybe later, from another thread).
+  void Handle(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
+              remoting::Responder responder);
+
+ private:
+  struct Checked;
+  // Common checks; fills `out` or returns the error response.
+  std::optional<remoting::RemotingCommand> Check(const remoting::RequestContext& ctx,
+                                                 const remoting::RemotingCommand& request,
+                                                 const protocol::SendMessageRequestHeader& h,
+                                                 Checked* out);
+  void SendSingle(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
+                  const protocol::SendMessageRequestHeader& h, Checked& checked,
+                  remoting::Responder responder);
+  void SendBatch(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
+                 const protocol::SendMessageRequestHeader& h, Checked& checked,
+                 remoting::Responder responder);
+  // A response with MSG_REGION and TRACE_ON (always present, requests.md §B.1 step 1).
+  remoting::RemotingCommand Response(const remoting::RemotingCommand& request, int32_t code,
+                                     std::string remark = {}) const;
+  std::string IllegalRemark() const;
+
+  topic::TopicConfigManager& topics_;
+  topic::SubscriptionGroupManager& groups_;
+  store::MessageStore& store_;
+  const SendOptions options_;
+  const SendHooks hooks_;
+};
+
+// PutResult -> response code and remark (requests.md §B.1 step 10). The four
+// "stored" codes (0, 10, 11, 12) carry the response header.
+struct SendOutcome {
+  int32_t code;
+  std::string remark;
+};
+SendOutcome MapPutResult(const store::PutResult& r, int32_t max_message_size);
+
+}  // namespace tern::processor
