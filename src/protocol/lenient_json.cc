@@ -225,6 +225,17 @@ Result<std::string> JsonValueToString(const json& v, std::string_view what) {
   return Status::InvalidArgument(TypeError(what, v, "a string"));
 }
 
+Result<std::vector<std::string>> JsonStringArray(const json& v, std::string_view what) {
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  if (!v.is_array()) return Status::InvalidArgument(fmt::format("{}: expected an array", what));
+  for (const json& item : v) {
+    TERN_ASSIGN_OR_RETURN(std::string s, JsonValueToString(item, what));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 Result<int64_t> JsonInt64(const json& obj, std::string_view key, int64_t fallback) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return fallback;

@@ -23,6 +23,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/base/status.h"
 
@@ -51,5 +52,7 @@ Result<std::string> JsonString(const nlohmann::json& obj, std::string_view key,
 Result<int64_t> JsonValueToInt64(const nlohmann::json& value, std::string_view what);
 // Converts one JSON value (string or number) to a string.
 Result<std::string> JsonValueToString(const nlohmann::json& value, std::string_view what);
+// An array of strings (numbers converted to text); null is an empty list.
+Result<std::vector<std::string>> JsonStringArray(const nlohmann::json& value, std::string_view what);
 
 }  // namespace tern::protocol

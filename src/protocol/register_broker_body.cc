@@ -92,17 +92,6 @@ class PartReader {
   size_t pos_ = 0;
 };
 
-Result<std::vector<std::string>> ReadStringArray(const json& v, std::string_view what) {
-  std::vector<std::string> out;
-  if (v.is_null()) return out;
-  if (!v.is_array()) return Status::InvalidArgument(fmt::format("{}: expected an array", what));
-  for (const json& item : v) {
-    TERN_ASSIGN_OR_RETURN(std::string s, JsonValueToString(item, what));
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 std::string EncodeStringArray(const std::vector<std::string>& items) {
   JsonWriter w;
   w.BeginArray();
@@ -128,7 +117,7 @@ Result<RegisterBrokerBody> DecodeCompressed(std::string_view body) {
   }
   TERN_ASSIGN_OR_RETURN(std::string_view filters, r.Part("filterServerList"));
   TERN_ASSIGN_OR_RETURN(json list, ParseLenientJson(filters, "filterServerList"));
-  TERN_ASSIGN_OR_RETURN(out.filter_server_list, ReadStringArray(list, "filterServerList"));
+  TERN_ASSIGN_OR_RETURN(out.filter_server_list, JsonStringArray(list, "filterServerList"));
   // 5.x appends TopicQueueMappingInfo entries (static topics); not supported, ignored.
   return out;
 }
@@ -163,7 +152,7 @@ Result<RegisterBrokerBody> RegisterBrokerBody::Decode(std::string_view body, boo
                           TopicConfigSerializeWrapper::FromJson(*it));
   }
   if (auto it = j.find("filterServerList"); it != j.end()) {
-    TERN_ASSIGN_OR_RETURN(out.filter_server_list, ReadStringArray(*it, "filterServerList"));
+    TERN_ASSIGN_OR_RETURN(out.filter_server_list, JsonStringArray(*it, "filterServerList"));
   }
   return out;
 }

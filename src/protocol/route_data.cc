@@ -14,17 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-Result<std::vector<std::string>> StringList(const json& v, std::string_view what) {
-  std::vector<std::string> out;
-  if (v.is_null()) return out;
-  if (!v.is_array()) return Status::InvalidArgument(fmt::format("{}: expected an array", what));
-  for (const json& item : v) {
-    TERN_ASSIGN_OR_RETURN(std::string s, JsonValueToString(item, what));
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 // A JSON field that must be an array (or absent / null).
 Result<const json*> ArrayField(const json& obj, std::string_view key) {
   auto it = obj.find(key);
@@ -151,7 +140,7 @@ Result<TopicRouteData> TopicRouteData::Decode(std::string_view json_text) {
   TERN_ASSIGN_OR_RETURN(const json* filters, ObjectField(j, "filterServerTable"));
   if (filters != nullptr) {
     for (const auto& [addr, list] : filters->items()) {
-      TERN_ASSIGN_OR_RETURN(r.filter_server_table[addr], StringList(list, "filterServerTable"));
+      TERN_ASSIGN_OR_RETURN(r.filter_server_table[addr], JsonStringArray(list, "filterServerTable"));
     }
   }
   return r;
@@ -187,7 +176,7 @@ Result<ClusterInfo> ClusterInfo::Decode(std::string_view json_text) {
   TERN_ASSIGN_OR_RETURN(const json* clusters, ObjectField(j, "clusterAddrTable"));
   if (clusters != nullptr) {
     for (const auto& [cluster, names] : clusters->items()) {
-      TERN_ASSIGN_OR_RETURN(std::vector<std::string> list, StringList(names, "clusterAddrTable"));
+      TERN_ASSIGN_OR_RETURN(std::vector<std::string> list, JsonStringArray(names, "clusterAddrTable"));
       c.cluster_addr_table[cluster] = std::set<std::string>(list.begin(), list.end());
     }
   }
