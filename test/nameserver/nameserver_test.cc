@@ -11,6 +11,7 @@
 #include "src/protocol/codes.h"
 #include "src/protocol/register_broker_body.h"
 #include "src/remoting/rpc_client.h"
+#include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::nameserver {
@@ -20,24 +21,7 @@ namespace RC = protocol::RequestCode;
 namespace Code = protocol::ResponseCode;
 using remoting::RemotingCommand;
 
-struct Client {
-  net::EventLoop loop{"test-client"};
-  std::optional<remoting::RpcClient> rpc;
-  Client() {
-    REQUIRE(loop.Start().ok());
-    rpc.emplace(loop, remoting::RpcClientOptions{});
-  }
-  ~Client() {
-    rpc->Shutdown();
-    rpc.reset();
-    loop.Stop();
-  }
-  RemotingCommand Call(const std::string& addr, RemotingCommand req) {
-    auto r = rpc->InvokeSync(addr, std::move(req), 5000);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return std::move(r).value();
-  }
-};
+using Client = testing::TestRpcClient;
 
 NamesrvConfig TestConfig(const testing::TempDir& dir) {
   NamesrvConfig config;

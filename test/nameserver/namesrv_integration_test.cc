@@ -15,6 +15,7 @@
 #include "src/protocol/topic_list.h"
 #include "src/remoting/rpc_client.h"
 #include "test/util/child_process.h"
+#include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::nameserver {
@@ -29,70 +30,14 @@ using testing::TempDir;
 
 constexpr int64_t kTimeoutMs = 5000;
 
-// One `ternmq namesrv -p 0` child and its address.
-struct Namesrv {
-  std::optional<ChildProcess> child;
-  std::string addr;
-  std::string log;
-};
-
-Namesrv StartNamesrv(const std::string& data_dir, const std::string& log) {
-  Namesrv ns;
-  ns.log = log;
-  auto child = ChildProcess::Start(
-      {testing::TernmqBinary(), "namesrv", "-p", "0", "--data-dir", data_dir}, log);
-  REQUIRE_MESSAGE(child.ok(), child.status().ToString());
-  auto line = child->WaitForLine("boot success", 10'000);
-  if (!line.ok())
-    FAIL("namesrv did not boot: " << line.status().ToString() << "\n" << testing::ReadFile(log));
-  // "The Name Server boot success. serializeType=JSON listen=127.0.0.1:<port>"
-  size_t colon = line->rfind(':');
-  REQUIRE(colon != std::string::npos);
-  int port = std::stoi(line->substr(colon + 1));
-  REQUIRE(port > 0);
-  ns.addr = "127.0.0.1:" + std::to_string(port);
-  ns.child.emplace(std::move(child).value());
-  return ns;
-}
-
-// A loop thread plus a client on it.
-struct Client {
-  net::EventLoop loop{"test-client"};
-  std::optional<RpcClient> rpc;
-  Client() {
-    REQUIRE(loop.Start().ok());
-    rpc.emplace(loop, remoting::RpcClientOptions{});
-  }
-  ~Client() {
-    rpc->Shutdown();
-    rpc.reset();
-    loop.Stop();
-  }
-  RemotingCommand Call(const std::string& addr, RemotingCommand req) {
-    auto r = rpc->InvokeSync(addr, std::move(req), kTimeoutMs);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return std::move(r).value();
-  }
-};
+using Namesrv = testing::BootedTernmq;
+using Client = testing::TestRpcClient;
+using testing::StartNamesrv;
 
 RemotingCommand RegisterRequest(const std::string& broker_addr, std::vector<std::string> topics) {
-  protocol::RegisterBrokerBody body;
-  body.topic_config_serialize_wrapper.data_version = {1700000000000, 1, std::nullopt};
-  for (const auto& t : topics) {
-    protocol::TopicConfig c;
-    c.topic_name = t;
-    c.read_queue_nums = 4;
-    c.write_queue_nums = 4;
-    body.topic_config_serialize_wrapper.topic_config_table[t] = c;
-  }
-  RemotingCommand req = RemotingCommand::Request(RC::kRegisterBroker);
-  req.SetField("brokerName", "broker-a");
-  req.SetField("brokerAddr", broker_addr);
-  req.SetField("clusterName", "DefaultCluster");
-  req.SetField("haServerAddr", "127.0.0.1:10912");
-  req.SetField("brokerId", int64_t{0});
-  req.body = body.Encode();
-  return req;
+  testing::TestBroker broker;
+  broker.addr = broker_addr;
+  return testing::RegisterBrokerRequest(broker, topics);
 }
 
 RemotingCommand RouteRequest(const std::string& topic, int32_t version) {
@@ -135,7 +80,7 @@ TEST_CASE("a broker registers, clients read routes and cluster info, a disconnec
 
   // The broker's connection closes: the nameserver drops it at once. There is
   // no event to wait on from outside, so ask again until the deadline.
-  broker.rpc->CloseConnection(ns.addr);
+  broker.rpc().CloseConnection(ns.addr);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   int32_t code = Code::kSuccess;
   while (std::chrono::steady_clock::now() < deadline) {

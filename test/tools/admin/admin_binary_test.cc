@@ -19,6 +19,7 @@
 #include "src/remoting/rpc_client.h"
 #include "src/remoting/rpc_server.h"
 #include "test/util/child_process.h"
+#include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::tools::admin {
@@ -34,65 +35,23 @@ using testing::TempDir;
 constexpr int64_t kTimeoutMs = 5000;
 constexpr char kDeadBroker[] = "127.0.0.1:1";
 
-struct Namesrv {
-  std::optional<ChildProcess> child;
-  std::string addr;
-};
+using Namesrv = testing::BootedTernmq;
 
 Namesrv StartNamesrv(TempDir& dir, const std::string& name) {
-  std::string log = dir.Sub(name + ".log");
-  auto child = ChildProcess::Start(
-      {testing::TernmqBinary(), "namesrv", "-p", "0", "--data-dir", dir.Sub(name)}, log);
-  REQUIRE_MESSAGE(child.ok(), child.status().ToString());
-  auto line = child->WaitForLine("boot success", 10'000);
-  if (!line.ok()) FAIL("namesrv did not boot: " << line.status().ToString() << "\n" << testing::ReadFile(log));
-  size_t colon = line->rfind(':');
-  REQUIRE(colon != std::string::npos);
-  Namesrv ns;
-  ns.addr = "127.0.0.1:" + std::to_string(std::stoi(line->substr(colon + 1)));
-  ns.child.emplace(std::move(child).value());
-  return ns;
+  return testing::StartNamesrv(dir.Sub(name), dir.Sub(name + ".log"));
 }
 
 // A loop thread and an RpcClient on it: registers test brokers and sends raw
 // requests to check what the admin commands did.
-struct Client {
-  net::EventLoop loop{"test-client"};
-  std::optional<remoting::RpcClient> rpc;
-  Client() {
-    REQUIRE(loop.Start().ok());
-    rpc.emplace(loop, remoting::RpcClientOptions{});
-  }
-  ~Client() {
-    rpc->Shutdown();
-    rpc.reset();
-    loop.Stop();
-  }
-  RemotingCommand Call(const std::string& addr, RemotingCommand req) {
-    auto r = rpc->InvokeSync(addr, std::move(req), kTimeoutMs);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return std::move(r).value();
-  }
+struct Client : testing::TestRpcClient {
   // REGISTER_BROKER for a master `name` at `addr` hosting `topics` (4 queues each).
   void Register(const std::string& ns, const std::string& name, const std::string& addr,
                 std::vector<std::string> topics, const std::string& cluster = "DefaultCluster") {
-    protocol::RegisterBrokerBody body;
-    body.topic_config_serialize_wrapper.data_version = {1700000000000, 1, std::nullopt};
-    for (const auto& t : topics) {
-      protocol::TopicConfig c;
-      c.topic_name = t;
-      c.read_queue_nums = 4;
-      c.write_queue_nums = 4;
-      body.topic_config_serialize_wrapper.topic_config_table[t] = c;
-    }
-    RemotingCommand req = RemotingCommand::Request(RC::kRegisterBroker);
-    req.SetField("brokerName", name);
-    req.SetField("brokerAddr", addr);
-    req.SetField("clusterName", cluster);
-    req.SetField("haServerAddr", "127.0.0.1:10912");
-    req.SetField("brokerId", int64_t{0});
-    req.body = body.Encode();
-    REQUIRE(Call(ns, std::move(req)).code == Code::kSuccess);
+    testing::TestBroker broker;
+    broker.name = name;
+    broker.addr = addr;
+    broker.cluster = cluster;
+    REQUIRE(Call(ns, testing::RegisterBrokerRequest(broker, topics)).code == Code::kSuccess);
   }
 };
 
