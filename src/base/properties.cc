@@ -172,33 +172,33 @@ void ConfigRegistry::AddString(std::string name, std::string* field, std::string
        [field] { return *field; }});
 }
 
+namespace {
+
+// A setter that parses an integer, checks [min, max] and stores it in *field.
+template <typename Int>
+std::function<Status(std::string_view)> IntSetter(Int* field, int64_t min, int64_t max) {
+  return [field, min, max](std::string_view v) -> Status {
+    auto r = ParseInt64(v);
+    if (!r.ok()) return r.status();
+    if (*r < min || *r > max) {
+      return Status::InvalidArgument(fmt::format("{} is out of range [{}, {}]", *r, min, max));
+    }
+    *field = static_cast<Int>(*r);
+    return Status::Ok();
+  };
+}
+
+}  // namespace
+
 void ConfigRegistry::AddInt(std::string name, int32_t* field, std::string help, int64_t min,
                             int64_t max) {
-  Add({std::move(name), "int", std::move(help), "",
-       [field, min, max](std::string_view v) -> Status {
-         auto r = ParseInt64(v);
-         if (!r.ok()) return r.status();
-         if (*r < min || *r > max) {
-           return Status::InvalidArgument(fmt::format("{} is out of range [{}, {}]", *r, min, max));
-         }
-         *field = static_cast<int32_t>(*r);
-         return Status::Ok();
-       },
+  Add({std::move(name), "int", std::move(help), "", IntSetter(field, min, max),
        [field] { return std::to_string(*field); }});
 }
 
 void ConfigRegistry::AddInt64(std::string name, int64_t* field, std::string help, int64_t min,
                               int64_t max) {
-  Add({std::move(name), "long", std::move(help), "",
-       [field, min, max](std::string_view v) -> Status {
-         auto r = ParseInt64(v);
-         if (!r.ok()) return r.status();
-         if (*r < min || *r > max) {
-           return Status::InvalidArgument(fmt::format("{} is out of range [{}, {}]", *r, min, max));
-         }
-         *field = *r;
-         return Status::Ok();
-       },
+  Add({std::move(name), "long", std::move(help), "", IntSetter(field, min, max),
        [field] { return std::to_string(*field); }});
 }
 
