@@ -20,7 +20,7 @@ MAKEFLAGS += --no-print-directory
 OPT ?= -O2
 SANITIZE ?=
 WARNINGS := -Wall -Wextra -Wno-missing-field-initializers
-CPPFLAGS += -I.
+CPPFLAGS += -I. -Iinclude
 CXXFLAGS ?= $(OPT) -g
 CXXFLAGS += -std=c++20 $(WARNINGS) -pthread -MMD -MP
 LDLIBS := -lrocksdb -luv -lfmt -lz -pthread

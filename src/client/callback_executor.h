@@ -1,0 +1,49 @@
+// CallbackExecutor: the threads that run user callbacks (SendCallback), so
+// that user code never runs on the event-loop thread and a slow callback
+// cannot stall network I/O. One FIFO queue shared by N worker threads (with
+// one thread, callbacks run in the order they were posted).
+//
+// Threading: Post from any thread; Start/Stop from one owning thread, never
+// from a worker (Stop joins the workers).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tern::client {
+
+class CallbackExecutor {
+ public:
+  explicit CallbackExecutor(std::string name) : name_(std::move(name)) {}
+  ~CallbackExecutor() { Stop(); }
+  CallbackExecutor(const CallbackExecutor&) = delete;
+  CallbackExecutor& operator=(const CallbackExecutor&) = delete;
+
+  void Start(int threads);
+  // Runs every task already posted, then joins the workers. Tasks posted
+  // afterwards (or before Start) run inline on the posting thread. Idempotent.
+  void Stop();
+  void Post(std::function<void()> task);
+  // True on one of this executor's worker threads.
+  bool InWorkerThread() const;
+
+ private:
+  void Run(int index);
+
+  const std::string name_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
+  bool running_ = false;                      // GUARDED_BY(mu_)
+  bool stopping_ = false;                     // GUARDED_BY(mu_)
+  std::vector<std::thread> workers_;
+  std::vector<std::thread::id> worker_ids_;   // set in Start, read-only afterwards
+};
+
+}  // namespace tern::client

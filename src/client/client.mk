@@ -1,0 +1,16 @@
+# The C++ client SDK (include/ternmq/ is its public API): client instance,
+# routes, producer. See src/client/README.md.
+# Public headers are included as "ternmq/x.h" (as installed). The top-level
+# Makefile should own this flag; until it does, this fragment adds it.
+LIBS += ternmqclient
+ternmqclient_SRCS := src/client/status.cc src/client/client_config.cc \
+                     src/client/topic_publish_info.cc src/client/name_server_client.cc \
+                     src/client/callback_executor.cc src/client/client_instance.cc \
+                     src/client/send_request.cc src/client/producer_impl.cc
+TESTS += client
+client_TEST_SRCS := test/src/client/status_test.cc test/src/client/send_request_test.cc \
+                    test/src/client/topic_publish_info_test.cc \
+                    test/src/client/callback_executor_test.cc \
+                    test/src/client/stand_in_broker.cc \
+                    test/src/client/producer_test.cc
+client_TEST_LIBS := ternmqclient remoting net protocol base
