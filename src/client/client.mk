@@ -1,7 +1,7 @@
 # The C++ client SDK (include/ternmq/ is its public API): client instance,
 # routes, producer. See src/client/README.md.
-# Public headers are included as "ternmq/x.h" (as installed). The top-level
-# Makefile should own this flag; until it does, this fragment adds it.
+# Public headers are included as "ternmq/x.h" (as installed); the top-level
+# Makefile puts include/ on the include path.
 LIBS += ternmqclient
 ternmqclient_SRCS := src/client/status.cc src/client/client_config.cc \
                      src/client/topic_publish_info.cc src/client/name_server_client.cc \
