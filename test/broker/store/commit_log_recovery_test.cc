@@ -66,7 +66,8 @@ TEST_CASE("torn tail is truncated on recovery") {
   f.log.reset();
   // A record cut short by a crash, followed by stray bytes further on.
   std::string rec;
-  auto m = TestMessage("R", 0, std::string(500, 'z'));
+  std::string body(500, 'z');  // MessageRecord borrows: keep it alive
+  auto m = TestMessage("R", 0, body);
   m.physical_offset = end;
   protocol::AppendMessageRecord(m, &rec);
   PWriteAt(SegmentPath(f, end.value()), end.value() % f.options.segment_size,

@@ -108,7 +108,8 @@ TEST_CASE("long topic uses V2 magic and a two-byte length") {
   REQUIRE(out.ok());
   CHECK(out->topic == topic);
 
-  m.topic = std::string(127, 't');
+  std::string topic127(127, 't');  // MessageRecord borrows: keep it alive
+  m.topic = topic127;
   buf.clear();
   AppendMessageRecord(m, &buf);
   CHECK(GetBE32(buf.data() + 4) == kMessageMagicV1);

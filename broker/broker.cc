@@ -1,0 +1,249 @@
+#include "broker/broker.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "broker/broker_options.h"
+#include "src/base/logging.h"
+
+namespace tern::broker {
+
+Broker::Broker(BrokerConfig config, Clock& clock) : config_(std::move(config)), clock_(clock) {}
+
+Broker::~Broker() { Stop(); }
+
+// ---- the order, on one screen --------------------------------------------------------------
+
+Status Broker::Start() {
+  TERN_CHECK(state_ == State::kNew) << "Broker::Start called twice";
+  Status st = StartParts();
+  state_ = State::kRunning;  // so that Stop() tears down whatever did start
+  if (!st.ok()) Stop();
+  return st;
+}
+
+Status Broker::StartParts() {
+  TERN_RETURN_IF_ERROR(OpenMeta());   // RocksDB tables, system topics and groups
+  TERN_RETURN_IF_ERROR(Listen());     // bind both ports; the loop does not run yet
+  TERN_RETURN_IF_ERROR(OpenStore());  // recovery; store host = brokerIP1:bound port (Q12)
+  BuildHandlers();                    // client side, processors, registration
+  store_->set_arrival_listener(pull_->hold_service().ArrivalListener());
+  ArmTimers();  // long-poll sweep, housekeeping, retention
+  hold_started_ = true;
+  store_->Start();  // dispatch thread
+  offset_flush_->Start();
+  TERN_RETURN_IF_ERROR(timer_loop_.Start());
+  TERN_RETURN_IF_ERROR(io_loop_.Start());  // from here on requests are served
+  TERN_RETURN_IF_ERROR(ns_loop_.Start());
+  TERN_RETURN_IF_ERROR(registration_->Start());  // registers at once, then every 30 s
+  TERN_LOG_INFO("broker {} ({}) serving on {}:{} and fast port {}, store {}, {}",
+                config_.broker_name, addr(), config_.bind_address, port(), fast_port(),
+                config_.store_path_root_dir, config_.flush_disk_type);
+  return Status::Ok();
+}
+
+void Broker::Stop() {
+  if (state_ != State::kRunning) return;
+  state_ = State::kStopped;
+  if (registration_) registration_->Stop(/*unregister=*/true);  // routes stop naming us
+  if (hold_started_) {  // parked pulls get their answer while the listeners are open
+    net::RunInLoopAndWait(io_loop_, [this] { pull_->hold_service().Stop(); });
+  }
+  if (fast_server_) fast_server_->Stop();
+  if (server_) server_->Stop();
+  io_loop_.Stop();
+  timer_loop_.Stop();
+  if (offset_flush_) {  // the last consumer offsets, durably
+    if (Status st = offset_flush_->Stop(); !st.ok()) {
+      TERN_LOG_ERROR("flushing consumer offsets: {}", st.ToString());
+    }
+  }
+  if (store_) {  // flush, checkpoint, remove the abort marker
+    if (Status st = store_->Close(); !st.ok())
+      TERN_LOG_ERROR("closing the store: {}", st.ToString());
+  }
+  if (ns_client_) ns_client_->Shutdown();
+  ns_loop_.Stop();
+  TERN_LOG_INFO("broker {} stopped", config_.broker_name);
+}
+
+// ---- the steps -----------------------------------------------------------------------------
+
+Status Broker::OpenMeta() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.store_path_root_dir, ec);
+  if (ec) {
+    return Status::IoError(
+        fmt::format("storePathRootDir {}: {}", config_.store_path_root_dir, ec.message()));
+  }
+  auto db = meta::MetaDb::Open(config_.store_path_root_dir + "/meta");
+  if (!db.ok() && db.status().code() == StatusCode::kUnavailable) {
+    return db.status().WithContext("storePathRootDir " + config_.store_path_root_dir +
+                                   " is in use by another broker");
+  }
+  if (!db.ok()) return db.status().WithContext("broker metadata");
+  db_ = std::move(db).value();
+  topic_table_ = std::make_unique<meta::TopicConfigTable>(*db_, clock_);
+  group_table_ = std::make_unique<meta::SubscriptionGroupTable>(*db_, clock_);
+  offset_table_ = std::make_unique<meta::ConsumerOffsetTable>(*db_);
+  TERN_RETURN_IF_ERROR(topic_table_->Load());
+  TERN_RETURN_IF_ERROR(group_table_->Load());
+  TERN_RETURN_IF_ERROR(offset_table_->Load());
+  topics_ = std::make_unique<topic::TopicConfigManager>(*topic_table_, TopicOptionsFrom(config_));
+  groups_ =
+      std::make_unique<topic::SubscriptionGroupManager>(*group_table_, GroupOptionsFrom(config_));
+  TERN_RETURN_IF_ERROR(topics_->Init());
+  return groups_->Init();
+}
+
+Status Broker::Listen() {
+  const int requested = config_.listen_port;
+  if (requested != 0 && requested < 3) {
+    return Status::InvalidArgument(fmt::format(
+        "listenPort {}: must be 0 or above 2 (the fast port is listenPort - 2)", requested));
+  }
+  server_ = std::make_unique<remoting::RpcServer>(io_loop_,
+                                                  ServerOptionsFrom(config_, "broker", requested));
+  if (Status st = server_->Start(); !st.ok()) return st.WithContext("broker listenPort");
+  const int fast = requested == 0 ? 0 : requested - 2;
+  fast_server_ = std::make_unique<remoting::RpcServer>(
+      io_loop_, ServerOptionsFrom(config_, "broker-fast", fast));
+  if (Status st = fast_server_->Start(); !st.ok()) {
+    return st.WithContext("broker fast port (listenPort - 2)");
+  }
+  if (requested == 0) {  // ephemeral: what we registered must be what we bound
+    config_.listen_port = server_->port();
+    if (config_.ha_listen_port == 1) config_.ha_listen_port = config_.listen_port + 1;
+  }
+  return Status::Ok();
+}
+
+Status Broker::OpenStore() {
+  auto host = protocol::HostAddress::Parse(addr());
+  if (!host.ok() || host->v6) {
+    return Status::InvalidArgument(
+        fmt::format("brokerIP1 '{}' must be an IPv4 address (it goes into every msgId, Q12/Q13)",
+                    config_.broker_ip1));
+  }
+  TERN_ASSIGN_OR_RETURN(store::MessageStoreOptions options, StoreOptionsFrom(config_, *host));
+  auto store = store::MessageStore::Open(options, *db_, store::FileIo::Default(), clock_);
+  if (!store.ok()) return store.status().WithContext("message store");
+  store_ = std::move(store).value();
+  retention_ = std::make_unique<store::CommitLogRetention>(
+      store_->commit_log(), store::FileIo::Default(), clock_, RetentionOptionsFrom(config_));
+  if (store_->previous_run_crashed()) {
+    TERN_LOG_WARN("the previous broker run did not shut down cleanly; the store was recovered");
+  }
+  return Status::Ok();
+}
+
+void Broker::BuildHandlers() {
+  notifier_ = std::make_unique<ListenersConsumerIdsNotifier>(
+      std::vector<remoting::RpcServer*>{server_.get(), fast_server_.get()});
+  producers_ = std::make_unique<ProducerManager>();
+  consumers_ = std::make_unique<ConsumerManager>(*notifier_, ConsumerOptionsFrom(config_));
+  locks_ = std::make_unique<RebalanceLockManager>(clock_, config_.rebalance_lock_max_live_time);
+  housekeeping_ = std::make_unique<ClientHousekeeping>(*producers_, *consumers_, clock_);
+  group_source_ = std::make_unique<GroupSourceAdapter>(*groups_);
+  retry_topics_ = std::make_unique<RetryTopicAdapter>(*topics_);
+  client_ = std::make_unique<ClientProcessor>(*producers_, *consumers_, *locks_, *group_source_,
+                                              *retry_topics_, clock_, ClientOptionsFrom(config_));
+  subscriptions_ = std::make_unique<processor::ConsumerManagerSubscriptions>(*consumers_);
+  send_ = std::make_unique<processor::SendProcessor>(*topics_, *groups_, *store_,
+                                                     SendOptionsFrom(config_));
+  pull_ = std::make_unique<processor::PullProcessor>(*store_, *topics_, *groups_, *offset_table_,
+                                                     subscriptions_.get(), clock_,
+                                                     PullOptionsFrom(config_));
+  offsets_ = std::make_unique<processor::OffsetProcessor>(*store_, *offset_table_);
+  query_ = std::make_unique<processor::QueryProcessor>(*store_);
+  topic_admin_ = std::make_unique<processor::TopicAdminProcessor>(*topics_, *store_);
+  group_admin_ = std::make_unique<processor::GroupAdminProcessor>(*groups_, *offset_table_);
+  stats_ = std::make_unique<processor::BrokerStats>(clock_.NowMs());
+  // TODO(broker admin): UPDATE_BROKER_CONFIG changes reach only what the
+  // runtime processor reports; no config listener pushes them to the parts yet.
+  runtime_ = std::make_unique<processor::BrokerRuntimeProcessor>(config_, *store_, *stats_, clock_);
+  consume_stats_ = std::make_unique<processor::ConsumeStatsProcessor>(
+      *topics_, *store_, *offset_table_, *consumers_, *stats_);
+  broker_admin_ =
+      std::make_unique<processor::BrokerAdminProcessor>(*topics_, *offset_table_, *consumers_);
+  // Consumers heartbeat on the main port: broker->client calls go out there.
+  reset_offset_ = std::make_unique<processor::ResetOffsetProcessor>(
+      *topics_, *store_, *offset_table_, *consumers_, *server_);
+  consumer_calls_ = std::make_unique<processor::ConsumerCallProcessor>(*consumers_, *server_);
+  offset_flush_ = std::make_unique<processor::OffsetFlushService>(
+      *offset_table_, config_.flush_consumer_offset_interval);
+  RegisterHandlers(*server_, /*serve_pulls=*/true);
+  RegisterHandlers(*fast_server_, /*serve_pulls=*/false);  // remoting.md §1, quirks Q34
+
+  ns_client_ = std::make_unique<remoting::RpcClient>(ns_loop_, remoting::RpcClientOptions{});
+  topic_source_ = std::make_unique<TopicSourceAdapter>(*topics_);
+  registration_ = std::make_unique<BrokerRegistration>(RegistrationOptions::FromConfig(config_),
+                                                       *topic_source_, *ns_client_, clock_);
+  // A created or changed topic reaches the nameservers at once (quirks Q24, Q40).
+  topics_->SetChangeListener([this] { registration_->RequestRegister(); });
+}
+
+void Broker::RegisterHandlers(remoting::RpcServer& server, bool serve_pulls) {
+  RegisterClientHandlers(*client_, server);
+  send_->Register(server);
+  if (serve_pulls) pull_->Register(server);
+  offsets_->Register(server);
+  query_->Register(server);
+  topic_admin_->Register(server);
+  group_admin_->Register(server);
+  runtime_->Register(server);
+  consume_stats_->Register(server);
+  broker_admin_->Register(server);
+  reset_offset_->Register(server);
+  consumer_calls_->Register(server);
+  server.SetConnectionClosedHandler(
+      [this](ConnectionId id, const std::string&) { housekeeping_->OnConnectionClosed(id); });
+}
+
+// Loops not running yet: this thread counts as their loop thread.
+void Broker::ArmTimers() {
+  pull_->hold_service().Start(io_loop_);
+  io_loop_.RunEvery(ClientHousekeeping::kScanIntervalMs, [this] { RunHousekeeping(); });
+  io_loop_.RunEvery(1000, [this] { stats_->Sample(clock_.NowMs()); });
+  timer_loop_.RunEvery(config_.clean_resource_interval, [this] { RunRetention(); });
+}
+
+void Broker::RunHousekeeping() {
+  for (ConnectionId id : housekeeping_->RunOnce().connections) {
+    server_->CloseConnection(id, "client heartbeat expired");
+    fast_server_->CloseConnection(id, "client heartbeat expired");
+  }
+}
+
+void Broker::RunRetention() {
+  auto report = retention_->RunOnce();
+  if (!report.ok()) {
+    TERN_LOG_WARN("commit log retention failed: {}", report.status().ToString());
+    return;
+  }
+  auto cleaned = store_->CleanQueuesBelowLogMin();
+  if (!cleaned.ok()) {
+    TERN_LOG_WARN("consume queue cleanup failed: {}", cleaned.status().ToString());
+  } else if (report->deleted > 0 || *cleaned > 0) {
+    TERN_LOG_INFO("retention: {} commit log segments and {} consume queue files deleted",
+                  report->deleted, *cleaned);
+  }
+}
+
+// ---- accessors -----------------------------------------------------------------------------
+
+uint16_t Broker::port() const {
+  TERN_CHECK(server_ != nullptr) << "Broker::port before Start";
+  return server_->port();
+}
+
+uint16_t Broker::fast_port() const {
+  TERN_CHECK(fast_server_ != nullptr) << "Broker::fast_port before Start";
+  return fast_server_->port();
+}
+
+std::string Broker::addr() const { return config_.BrokerAddr(); }
+
+}  // namespace tern::broker
