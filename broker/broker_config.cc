@@ -69,7 +69,6 @@ constexpr std::string_view kCompatKeys[] = {"sendMessageThreadPoolNums",
                                             "flushCommitLogTimed",
                                             "flushDelayOffsetInterval",
                                             "flushConsumerOffsetHistoryInterval",
-                                            "warmMapedFileEnable",
                                             "flushLeastPagesWhenWarmMapedFile",
                                             "deleteCommitLogFilesInterval",
                                             "deleteConsumeQueueFilesInterval",
@@ -241,6 +240,8 @@ void RegisterBrokerConfig(ConfigRegistry& r, BrokerConfig* c) {
             "delete unexpired files when the disk is full");
   r.AddInt("maxMessageSize", &c->max_message_size, "largest message body (bytes)", 1, 1 << 30);
   r.AddBool("checkCRCOnRecover", &c->check_crc_on_recover, "verify body CRCs on recovery");
+  r.AddBool("warmMapedFileEnable", &c->warm_maped_file_enable,
+            "pre-fault each new CommitLog segment (MAP_POPULATE) when it is created");
   r.AddString("messageDelayLevel", &c->message_delay_level, "delay levels 1..N");
   r.AddInt("maxTransferBytesOnMessageInMemory", &c->max_transfer_bytes_on_message_in_memory,
            "pull response byte limit, data in memory", 1, 1 << 30);

@@ -23,12 +23,24 @@ namespace {
 
 // Keys with no effect in TernMQ (BrokerConfig::compat) may always change.
 constexpr const char* kRuntimeKeys[] = {
-    "brokerPermission",       "autoCreateTopicEnable",          "autoCreateSubscriptionGroup",
-    "notifyConsumerIdsChangedEnable", "rejectTransactionMessage", "longPollingEnable",
-    "shortPollingTimeMills",  "slaveReadEnable",                "traceOn",
-    "regionId",               "maxMessageSize",                 "fileReservedTime",
-    "deleteWhen",             "diskMaxUsedSpaceRatio",          "cleanFileForciblyEnable",
-    "transactionTimeOut",     "transactionCheckMax",            "transactionCheckInterval",
+    "brokerPermission",
+    "autoCreateTopicEnable",
+    "autoCreateSubscriptionGroup",
+    "notifyConsumerIdsChangedEnable",
+    "rejectTransactionMessage",
+    "longPollingEnable",
+    "shortPollingTimeMills",
+    "slaveReadEnable",
+    "traceOn",
+    "regionId",
+    "maxMessageSize",
+    "fileReservedTime",
+    "deleteWhen",
+    "diskMaxUsedSpaceRatio",
+    "cleanFileForciblyEnable",
+    "transactionTimeOut",
+    "transactionCheckMax",
+    "transactionCheckInterval",
     "flushConsumerOffsetInterval",
 };
 
@@ -107,8 +119,7 @@ std::string HumanReadableBytes(int64_t bytes) {
 }
 
 std::string FormatRuntime(int64_t elapsed_ms) {
-  constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute,
-                    kDay = 24 * kHour;
+  constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
   if (elapsed_ms < 0) elapsed_ms = 0;
   return fmt::format("[ {} days, {} hours, {} minutes, {} seconds ]", elapsed_ms / kDay,
                      (elapsed_ms % kDay) / kHour, (elapsed_ms % kHour) / kMinute,
@@ -144,7 +155,8 @@ void BrokerRuntimeProcessor::Register(remoting::RpcServer& server) {
       return (this->*method)(request);
     };
   };
-  server.RegisterSync(Q::kGetBrokerRuntimeInfo, bind(&BrokerRuntimeProcessor::GetBrokerRuntimeInfo));
+  server.RegisterSync(Q::kGetBrokerRuntimeInfo,
+                      bind(&BrokerRuntimeProcessor::GetBrokerRuntimeInfo));
   server.RegisterSync(Q::kGetBrokerConfig, bind(&BrokerRuntimeProcessor::GetBrokerConfig));
   server.RegisterSync(Q::kUpdateBrokerConfig, bind(&BrokerRuntimeProcessor::UpdateBrokerConfig));
 }

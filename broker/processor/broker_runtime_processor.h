@@ -53,8 +53,7 @@ using BrokerConfigListener = std::function<void(const broker::BrokerConfig& conf
 class BrokerRuntimeProcessor {
  public:
   BrokerRuntimeProcessor(const broker::BrokerConfig& config, store::MessageStore& store,
-                         BrokerStats& stats, const Clock& clock,
-                         BrokerRuntimeOptions options = {});
+                         BrokerStats& stats, const Clock& clock, BrokerRuntimeOptions options = {});
 
   void SetConfigListener(BrokerConfigListener listener);
   // Registers codes 28, 26 and 25 (sync handlers).
@@ -77,9 +76,9 @@ class BrokerRuntimeProcessor {
   const BrokerRuntimeOptions options_;
 
   mutable std::mutex mu_;
-  broker::BrokerConfig config_;     // GUARDED_BY(mu_)
-  protocol::DataVersion version_;   // GUARDED_BY(mu_)
-  BrokerConfigListener listener_;   // GUARDED_BY(mu_)
+  broker::BrokerConfig config_;    // GUARDED_BY(mu_)
+  protocol::DataVersion version_;  // GUARDED_BY(mu_)
+  BrokerConfigListener listener_;  // GUARDED_BY(mu_)
 };
 
 // Java MixAll.humanReadableByteCount(bytes, false): "512 B", "1.5 KiB".

@@ -100,8 +100,8 @@ void BrokerStats::Sample(int64_t now_ms) {
       c.samples.pop_front();
     }
     // Idle for a whole window: its rate is 0 whether it is kept or not.
-    const bool idle = c.samples.front().ms <= now_ms - kGroupWindowMs &&
-                      c.samples.front().total == c.total;
+    const bool idle =
+        c.samples.front().ms <= now_ms - kGroupWindowMs && c.samples.front().total == c.total;
     it = idle ? groups_.erase(it) : std::next(it);
   }
 }

@@ -13,8 +13,7 @@ namespace RC = protocol::ResponseCode;
 ConsumeStatsProcessor::ConsumeStatsProcessor(topic::TopicConfigManager& topics,
                                              store::MessageStore& store,
                                              meta::ConsumerOffsetTable& offsets,
-                                             broker::ConsumerManager& consumers,
-                                             BrokerStats& stats)
+                                             broker::ConsumerManager& consumers, BrokerStats& stats)
     : topics_(topics), store_(store), offsets_(offsets), consumers_(consumers), stats_(stats) {}
 
 void ConsumeStatsProcessor::Register(remoting::RpcServer& server) {
@@ -79,7 +78,8 @@ std::set<std::string> ConsumeStatsProcessor::TopicsToCollect(const std::string& 
   }
   std::optional<broker::ConsumerGroupInfo> info = consumers_.GetGroup(group);
   if (info && !info->subscription_table.empty()) {
-    std::erase_if(out, [&](const std::string& t) { return info->subscription_table.count(t) == 0; });
+    std::erase_if(out,
+                  [&](const std::string& t) { return info->subscription_table.count(t) == 0; });
   }
   return out;
 }

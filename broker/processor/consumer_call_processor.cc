@@ -54,11 +54,11 @@ void ConsumerCallProcessor::Register(remoting::RpcServer& server) {
                      Responder responder) { CallConsumer(request, std::move(responder)); };
   server.RegisterAsync(Q::kGetConsumerRunningInfo, call);
   server.RegisterAsync(Q::kConsumeMessageDirectly, call);
-  server.RegisterAsync(Q::kInvokeBrokerToGetConsumerStatus,
-                       [this](const remoting::RequestContext&, RemotingCommand request,
-                              Responder responder) {
-                         GetConsumerStatus(request, std::move(responder));
-                       });
+  server.RegisterAsync(
+      Q::kInvokeBrokerToGetConsumerStatus,
+      [this](const remoting::RequestContext&, RemotingCommand request, Responder responder) {
+        GetConsumerStatus(request, std::move(responder));
+      });
 }
 
 void ConsumerCallProcessor::CallConsumer(const RemotingCommand& request, Responder responder) {
@@ -76,11 +76,11 @@ void ConsumerCallProcessor::CallConsumer(const RemotingCommand& request, Respond
     return;
   }
   if (channel->version < kVersionV3_1_8_Snapshot) {
-    responder.Reply(Answer(
-        RC::kSystemError,
-        fmt::format("The Consumer <{}> Version <{}> too low to finish, please upgrade it to "
-                    "V3_1_8_SNAPSHOT",
-                    *client_id, MqVersionDesc(channel->version))));
+    responder.Reply(
+        Answer(RC::kSystemError,
+               fmt::format("The Consumer <{}> Version <{}> too low to finish, please upgrade it to "
+                           "V3_1_8_SNAPSHOT",
+                           *client_id, MqVersionDesc(channel->version))));
     return;
   }
 
@@ -99,19 +99,18 @@ void ConsumerCallProcessor::CallConsumer(const RemotingCommand& request, Respond
           return;
         }
         if (r.status().code() == StatusCode::kTimeout) {
-          responder.Reply(Answer(RC::kConsumeMsgTimeout,
-                                 fmt::format("consumer <{}> <{}> Timeout: {}", group, client_id,
-                                             r.status().message())));
+          responder.Reply(
+              Answer(RC::kConsumeMsgTimeout, fmt::format("consumer <{}> <{}> Timeout: {}", group,
+                                                         client_id, r.status().message())));
           return;
         }
-        responder.Reply(Answer(RC::kSystemError,
-                               fmt::format("invoke consumer <{}> <{}> Exception: {}", group,
-                                           client_id, r.status().ToString())));
+        responder.Reply(
+            Answer(RC::kSystemError, fmt::format("invoke consumer <{}> <{}> Exception: {}", group,
+                                                 client_id, r.status().ToString())));
       });
 }
 
-void ConsumerCallProcessor::GetConsumerStatus(const RemotingCommand& request,
-                                              Responder responder) {
+void ConsumerCallProcessor::GetConsumerStatus(const RemotingCommand& request, Responder responder) {
   auto topic = request.RequiredString("topic");
   auto group = request.RequiredString("group");
   if (!topic.ok() || !group.ok()) {
@@ -122,9 +121,9 @@ void ConsumerCallProcessor::GetConsumerStatus(const RemotingCommand& request,
   const std::string only_client = request.StringOr("clientAddr", "");
   std::optional<broker::ConsumerGroupInfo> info = consumers_.GetGroup(*group);
   if (!info || info->channels.empty()) {
-    responder.Reply(Answer(
-        RC::kSystemError,
-        fmt::format("No Any Consumer online in the consumer group: [{}]", *group)));
+    responder.Reply(
+        Answer(RC::kSystemError,
+               fmt::format("No Any Consumer online in the consumer group: [{}]", *group)));
     return;
   }
   std::vector<broker::ClientChannel> targets;
@@ -146,23 +145,23 @@ void ConsumerCallProcessor::GetConsumerStatus(const RemotingCommand& request,
   ask.SetField("topic", *topic);
   ask.SetField("group", *group);
   for (const broker::ClientChannel& channel : targets) {
-    clients_.SendRequest(
-        channel.connection, ask, options_.status_timeout_ms,
-        [gathering, client_id = channel.client_id](Result<RemotingCommand> r) {
-          if (r.ok() && r->code == RC::kSuccess && !r->body.empty()) {
-            auto body = protocol::GetConsumerStatusBody::Decode(r->body);
-            if (body.ok()) {
-              gathering->body.consumer_table[client_id] = std::move(body->message_queue_table);
-            } else {
-              TERN_LOG_WARN("[get-consumer-status] bad answer from {}: {}", client_id,
-                            body.status().ToString());
-            }
-          } else if (!r.ok()) {
-            TERN_LOG_WARN("[get-consumer-status] {} did not answer: {}", client_id,
-                          r.status().ToString());
-          }
-          gathering->Done();
-        });
+    clients_.SendRequest(channel.connection, ask, options_.status_timeout_ms,
+                         [gathering, client_id = channel.client_id](Result<RemotingCommand> r) {
+                           if (r.ok() && r->code == RC::kSuccess && !r->body.empty()) {
+                             auto body = protocol::GetConsumerStatusBody::Decode(r->body);
+                             if (body.ok()) {
+                               gathering->body.consumer_table[client_id] =
+                                   std::move(body->message_queue_table);
+                             } else {
+                               TERN_LOG_WARN("[get-consumer-status] bad answer from {}: {}",
+                                             client_id, body.status().ToString());
+                             }
+                           } else if (!r.ok()) {
+                             TERN_LOG_WARN("[get-consumer-status] {} did not answer: {}", client_id,
+                                           r.status().ToString());
+                           }
+                           gathering->Done();
+                         });
   }
   gathering->Done();
 }

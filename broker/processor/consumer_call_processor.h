@@ -27,8 +27,8 @@
 namespace tern::processor {
 
 struct ConsumerCallOptions {
-  int64_t call_timeout_ms = 10'000;    // 307 / 309 (Java callClient: 10 s)
-  int64_t status_timeout_ms = 5'000;   // 221 per client (Java: 5 s)
+  int64_t call_timeout_ms = 10'000;   // 307 / 309 (Java callClient: 10 s)
+  int64_t status_timeout_ms = 5'000;  // 221 per client (Java: 5 s)
 };
 
 class ConsumerCallProcessor {

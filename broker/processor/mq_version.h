@@ -2,10 +2,10 @@
 // (shared/spec/remoting.md §7), for remarks such as "version=V3_0_6". Any thread.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace tern::processor {
 

@@ -42,7 +42,8 @@ Result<RemotingCommand> ResetOffsetProcessor::ResetOffset(const RemotingCommand&
   if (!config) {
     return MakeResponse(
         request, RC::kSystemError,
-        fmt::format("[reset-offset] reset offset failed, no topic in this broker. topic={}", topic));
+        fmt::format("[reset-offset] reset offset failed, no topic in this broker. topic={}",
+                    topic));
   }
 
   const std::string& broker_name = topics_.options().broker_name;
@@ -98,7 +99,8 @@ Result<RemotingCommand> ResetOffsetProcessor::ResetOffset(const RemotingCommand&
   for (const auto& [mq, offset] : chosen.offset_table) {
     offsets_.Commit(topic, group, QueueId(mq.queue_id), QueueOffset(offset));
   }
-  RemotingCommand notify = RemotingCommand::Request(protocol::RequestCode::kResetConsumerClientOffset);
+  RemotingCommand notify =
+      RemotingCommand::Request(protocol::RequestCode::kResetConsumerClientOffset);
   notify.SetField("topic", topic);
   notify.SetField("group", group);
   notify.SetField("timestamp", timestamp);

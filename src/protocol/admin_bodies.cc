@@ -63,8 +63,7 @@ Result<MessageQueueMap<V>> ReadMqMap(const json& obj, std::string_view what, F r
     TERN_ASSIGN_OR_RETURN(V v, read_value(value));
     out.emplace_back(std::move(mq), std::move(v));
   }
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
@@ -99,7 +98,8 @@ std::string JavaDouble(double v) {
   const double mag = std::fabs(v);
   if (mag >= 1e-3 && mag < 1e7) {
     if (exp >= 0) {
-      std::string int_part = digits.substr(0, std::min(digits.size(), static_cast<size_t>(exp) + 1));
+      std::string int_part =
+          digits.substr(0, std::min(digits.size(), static_cast<size_t>(exp) + 1));
       while (int_part.size() < static_cast<size_t>(exp) + 1) int_part.push_back('0');
       std::string frac = digits.size() > int_part.size() ? digits.substr(int_part.size()) : "0";
       out += int_part + "." + frac;
@@ -148,7 +148,8 @@ Result<ConsumeStats> ConsumeStats::Decode(std::string_view json_text) {
   ConsumeStats out;
   TERN_ASSIGN_OR_RETURN(out.consume_tps, JsonDouble(j, "consumeTps", 0));
   auto read = [](const json& v) -> Result<OffsetWrapper> {
-    if (!v.is_object()) return Status::InvalidArgument("ConsumeStats: OffsetWrapper is not an object");
+    if (!v.is_object())
+      return Status::InvalidArgument("ConsumeStats: OffsetWrapper is not an object");
     OffsetWrapper o;
     TERN_ASSIGN_OR_RETURN(o.broker_offset, JsonInt64(v, "brokerOffset", 0));
     TERN_ASSIGN_OR_RETURN(o.consumer_offset, JsonInt64(v, "consumerOffset", 0));
@@ -159,8 +160,9 @@ Result<ConsumeStats> ConsumeStats::Decode(std::string_view json_text) {
     }
     return o;
   };
-  TERN_ASSIGN_OR_RETURN(out.offset_table, (ReadMqMap<OffsetWrapper>(Member(j, "offsetTable"),
-                                                                    "ConsumeStats.offsetTable", read)));
+  TERN_ASSIGN_OR_RETURN(
+      out.offset_table,
+      (ReadMqMap<OffsetWrapper>(Member(j, "offsetTable"), "ConsumeStats.offsetTable", read)));
   return out;
 }
 
@@ -185,15 +187,17 @@ Result<TopicStatsTable> TopicStatsTable::Decode(std::string_view json_text) {
   TERN_ASSIGN_OR_RETURN(json j, ParseLenientJsonObject(json_text, "TopicStatsTable"));
   TopicStatsTable out;
   auto read = [](const json& v) -> Result<TopicOffset> {
-    if (!v.is_object()) return Status::InvalidArgument("TopicStatsTable: TopicOffset is not an object");
+    if (!v.is_object())
+      return Status::InvalidArgument("TopicStatsTable: TopicOffset is not an object");
     TopicOffset o;
     TERN_ASSIGN_OR_RETURN(o.min_offset, JsonInt64(v, "minOffset", 0));
     TERN_ASSIGN_OR_RETURN(o.max_offset, JsonInt64(v, "maxOffset", 0));
     TERN_ASSIGN_OR_RETURN(o.last_update_timestamp, JsonInt64(v, "lastUpdateTimestamp", 0));
     return o;
   };
-  TERN_ASSIGN_OR_RETURN(out.offset_table, (ReadMqMap<TopicOffset>(Member(j, "offsetTable"),
-                                                                  "TopicStatsTable.offsetTable", read)));
+  TERN_ASSIGN_OR_RETURN(
+      out.offset_table,
+      (ReadMqMap<TopicOffset>(Member(j, "offsetTable"), "TopicStatsTable.offsetTable", read)));
   if (auto it = j.find("topicPutTps"); it != j.end() && !it->is_null()) {
     TERN_ASSIGN_OR_RETURN(double tps, JsonDouble(j, "topicPutTps", 0));
     out.topic_put_tps = tps;
@@ -272,9 +276,9 @@ Result<GetConsumerStatusBody> GetConsumerStatusBody::Decode(std::string_view jso
       return Status::InvalidArgument("GetConsumerStatusBody: consumerTable is not an object");
     }
     for (const auto& [client_id, table] : consumers.items()) {
-      TERN_ASSIGN_OR_RETURN(out.consumer_table[client_id],
-                            (ReadMqMap<int64_t>(table, "GetConsumerStatusBody.consumerTable",
-                                                ReadInt)));
+      TERN_ASSIGN_OR_RETURN(
+          out.consumer_table[client_id],
+          (ReadMqMap<int64_t>(table, "GetConsumerStatusBody.consumerTable", ReadInt)));
     }
   }
   return out;
@@ -347,9 +351,11 @@ Result<ConsumerOffsetSerializeWrapper> ConsumerOffsetSerializeWrapper::Decode(
   ConsumerOffsetSerializeWrapper out;
   const json& table = Member(j, "offsetTable");
   if (table.is_null()) return out;
-  if (!table.is_object()) return Status::InvalidArgument("ConsumerOffset: offsetTable is not an object");
+  if (!table.is_object())
+    return Status::InvalidArgument("ConsumerOffset: offsetTable is not an object");
   for (const auto& [key, queues] : table.items()) {
-    TERN_ASSIGN_OR_RETURN(out.offset_table[key], ReadIntKeyed(queues, "ConsumerOffset.offsetTable"));
+    TERN_ASSIGN_OR_RETURN(out.offset_table[key],
+                          ReadIntKeyed(queues, "ConsumerOffset.offsetTable"));
   }
   return out;
 }

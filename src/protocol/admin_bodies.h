@@ -1,14 +1,16 @@
 // JSON bodies of the broker's administration requests (shared/spec/requests.md
 // §B.19-B.27, §C.2, §C.9-C.11, §C.15):
 //
-//   ConsumeStats          {"consumeTps":1.5,"offsetTable":{{mq}:{"brokerOffset":10,"consumerOffset":7,"lastTimestamp":..}}}
-//   TopicStatsTable       {"offsetTable":{{mq}:{"lastUpdateTimestamp":..,"maxOffset":9,"minOffset":0}}}
+//   ConsumeStats
+//   {"consumeTps":1.5,"offsetTable":{{mq}:{"brokerOffset":10,"consumerOffset":7,"lastTimestamp":..}}}
+//   TopicStatsTable {"offsetTable":{{mq}:{"lastUpdateTimestamp":..,"maxOffset":9,"minOffset":0}}}
 //   ResetOffsetBody       {"offsetTable":{{mq}:100}}                                  (map form)
-//                         {"offsetTable":[{"brokerName":..,"offset":100,"queueId":0,"topic":..}]}  (list form, C++)
+//                         {"offsetTable":[{"brokerName":..,"offset":100,"queueId":0,"topic":..}]}
+//                         (list form, C++)
 //   GetConsumerStatusBody {"consumerTable":{"cid":{{mq}:5}},"messageQueueTable":{{mq}:5}}
 //   GroupList             {"groupList":["g1","g2"]}
-//   ConsumerOffsetTable   {"offsetTable":{"topic@group":{0:10,1:7}}}                 (GET_ALL_CONSUMER_OFFSET)
-//   DelayOffsetTable      {"offsetTable":{1:0,2:15}}                                 (GET_ALL_DELAY_OFFSET)
+//   ConsumerOffsetTable   {"offsetTable":{"topic@group":{0:10,1:7}}} (GET_ALL_CONSUMER_OFFSET)
+//   DelayOffsetTable      {"offsetTable":{1:0,2:15}} (GET_ALL_DELAY_OFFSET)
 //
 // `{mq}` is a MessageQueue OBJECT written where a map key belongs: fastjson's
 // Map<MessageQueue, V> form, which Java tools parse and no standard parser

@@ -97,13 +97,14 @@ TEST_CASE("CONSUME_MESSAGE_DIRECTLY forwards the message body and relays the res
   AdminBroker b;
   Inbox inbox;
   remoting::RpcClient& c = b.NewClient("JAVA");
-  c.RegisterSync(Q::kConsumeMessageDirectly,
-                 [&](const remoting::RequestContext&, const RemotingCommand& req) {
-                   inbox.Add(req);
-                   RemotingCommand resp = RemotingCommand::ResponseTo(req, RC::kSuccess);
-                   resp.body = R"({"autoCommit":true,"consumeResult":"CR_SUCCESS","order":false,"spentTimeMills":3})";
-                   return resp;
-                 });
+  c.RegisterSync(
+      Q::kConsumeMessageDirectly, [&](const remoting::RequestContext&, const RemotingCommand& req) {
+        inbox.Add(req);
+        RemotingCommand resp = RemotingCommand::ResponseTo(req, RC::kSuccess);
+        resp.body =
+            R"({"autoCommit":true,"consumeResult":"CR_SUCCESS","order":false,"spentTimeMills":3})";
+        return resp;
+      });
   b.Heartbeat(c, "c1", "CG", {"T"});
   RemotingCommand req = RemotingCommand::Request(Q::kConsumeMessageDirectly);
   req.SetField("consumerGroup", "CG");
@@ -144,8 +145,9 @@ TEST_CASE("INVOKE_BROKER_TO_GET_CONSUMER_STATUS gathers the members' answers") {
   req.SetField("group", "CG");
   RemotingCommand r = b.Call(req);
   REQUIRE(r.code == RC::kSuccess);
-  CHECK(r.body ==
-        R"({"consumerTable":{"good":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:5}},"messageQueueTable":{}})");
+  CHECK(
+      r.body ==
+      R"({"consumerTable":{"good":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:5}},"messageQueueTable":{}})");
 
   // Only the client named by clientAddr is asked.
   req.SetField("clientAddr", "failing");

@@ -139,14 +139,14 @@ class AdminBroker {
 
     send_ = std::make_unique<SendProcessor>(*topics_, *groups_, *store_, SendOptions{});
     send_->Register(*server_);
-    runtime_ = std::make_unique<BrokerRuntimeProcessor>(config_, *store_, stats_, clock_,
-                                                        options.runtime);
+    runtime_ =
+        std::make_unique<BrokerRuntimeProcessor>(config_, *store_, stats_, clock_, options.runtime);
     consume_stats_ = std::make_unique<ConsumeStatsProcessor>(*topics_, *store_, *offset_table_,
                                                              *consumers_, stats_);
     admin_ = std::make_unique<BrokerAdminProcessor>(*topics_, *offset_table_, *consumers_,
                                                     options.admin);
-    reset_ = std::make_unique<ResetOffsetProcessor>(*topics_, *store_, *offset_table_,
-                                                    *consumers_, *server_);
+    reset_ = std::make_unique<ResetOffsetProcessor>(*topics_, *store_, *offset_table_, *consumers_,
+                                                    *server_);
     calls_ = std::make_unique<ConsumerCallProcessor>(*consumers_, *server_, options.calls);
     runtime_->Register(*server_);
     consume_stats_->Register(*server_);

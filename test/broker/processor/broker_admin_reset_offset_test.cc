@@ -86,8 +86,9 @@ TEST_CASE("reset offset by time stores the offsets and sends each consumer its f
   CHECK(to_java.body == map_form);
 
   RemotingCommand to_cpp = cpp_inbox.Got()[0];
-  CHECK(to_cpp.body ==
-        R"({"offsetTable":[{"brokerName":"broker-a","offset":1,"queueId":0,"topic":"T"},{"brokerName":"broker-a","offset":1,"queueId":1,"topic":"T"}]})");
+  CHECK(
+      to_cpp.body ==
+      R"({"offsetTable":[{"brokerName":"broker-a","offset":1,"queueId":0,"topic":"T"},{"brokerName":"broker-a","offset":1,"queueId":1,"topic":"T"}]})");
   auto decoded = protocol::ResetOffsetBody::Decode(to_cpp.body);
   REQUIRE(decoded.ok());
   CHECK(*protocol::FindQueue(decoded->offset_table, Mq(0)) == 1);
@@ -123,7 +124,8 @@ TEST_CASE("a group with no live consumer is CONSUMER_NOT_ONLINE and keeps its of
   CHECK(r.code == RC::kConsumerNotOnline);
   CHECK(r.remark == std::optional<std::string>(
                         "Consumer not online, so can not reset offset, Group: CG Topic: T "
-                        "Timestamp: " + std::to_string(kT0)));
+                        "Timestamp: " +
+                        std::to_string(kT0)));
   CHECK(Stored(b, "CG", 0) == 3);
   CHECK(Stored(b, "CG", 1) == 2);
 }
@@ -161,8 +163,7 @@ TEST_CASE("a 5.x single-queue reset to an explicit offset") {
   req.SetField("offset", int64_t{2});
   RemotingCommand r = b.Call(req);
   REQUIRE(r.code == RC::kSuccess);
-  CHECK(r.body ==
-        R"({"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:2}})");
+  CHECK(r.body == R"({"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:2}})");
   CHECK(Stored(b, "CG", 0) == 2);
   CHECK(Stored(b, "CG", 1) == 2);
 

@@ -101,16 +101,34 @@ TEST_CASE("GET_BROKER_RUNTIME_INFO reports the store's figures and the counters"
   REQUIRE_MESSAGE(kv.ok(), kv.status().ToString());
   auto& t = kv->table;
   // Every key mqadmin clusterList / brokerStatus reads is there.
-  for (const char* key :
-       {"brokerVersionDesc", "brokerVersion", "msgPutTotalTodayNow", "msgGetTotalTodayNow",
-        "msgPutTotalTodayMorning", "msgGetTotalTodayMorning", "msgPutTotalYesterdayMorning",
-        "msgGetTotalYesterdayMorning", "putTps", "getTransferedTps", "getTransferredTps",
-        "sendThreadPoolQueueSize", "sendThreadPoolQueueHeadWaitTimeMills",
-        "pullThreadPoolQueueSize", "pullThreadPoolQueueHeadWaitTimeMills",
-        "pageCacheLockTimeMills", "earliestMessageTimeStamp", "commitLogDiskRatio",
-        "consumeQueueDiskRatio", "commitLogMinOffset", "commitLogMaxOffset",
-        "remainHowManyDataToFlush", "runtime", "bootTimestamp", "dispatchBehindBytes",
-        "EndTransactionQueueSize", "timerReadBehind", "brokerActive"}) {
+  for (const char* key : {"brokerVersionDesc",
+                          "brokerVersion",
+                          "msgPutTotalTodayNow",
+                          "msgGetTotalTodayNow",
+                          "msgPutTotalTodayMorning",
+                          "msgGetTotalTodayMorning",
+                          "msgPutTotalYesterdayMorning",
+                          "msgGetTotalYesterdayMorning",
+                          "putTps",
+                          "getTransferedTps",
+                          "getTransferredTps",
+                          "sendThreadPoolQueueSize",
+                          "sendThreadPoolQueueHeadWaitTimeMills",
+                          "pullThreadPoolQueueSize",
+                          "pullThreadPoolQueueHeadWaitTimeMills",
+                          "pageCacheLockTimeMills",
+                          "earliestMessageTimeStamp",
+                          "commitLogDiskRatio",
+                          "consumeQueueDiskRatio",
+                          "commitLogMinOffset",
+                          "commitLogMaxOffset",
+                          "remainHowManyDataToFlush",
+                          "runtime",
+                          "bootTimestamp",
+                          "dispatchBehindBytes",
+                          "EndTransactionQueueSize",
+                          "timerReadBehind",
+                          "brokerActive"}) {
     CHECK_MESSAGE(t.count(key) == 1, key);
   }
   CHECK(t["brokerVersionDesc"] == "V4_9_4");
@@ -128,15 +146,16 @@ TEST_CASE("GET_BROKER_RUNTIME_INFO reports the store's figures and the counters"
   CHECK(t["runtime"] == "[ 0 days, 0 hours, 0 minutes, 10 seconds ]");
   CHECK(t["dispatchBehindBytes"] == t["commitLogMaxOffset"]);  // nothing dispatched yet
   b.Dispatch();
-  auto after = protocol::KvTable::Decode(
-      b.Call(RemotingCommand::Request(Q::kGetBrokerRuntimeInfo)).body);
+  auto after =
+      protocol::KvTable::Decode(b.Call(RemotingCommand::Request(Q::kGetBrokerRuntimeInfo)).body);
   REQUIRE(after.ok());
   CHECK(after->table["dispatchBehindBytes"] == "0");
 }
 
 TEST_CASE("an empty store reports no earliest message") {
   AdminBroker b;
-  auto kv = protocol::KvTable::Decode(b.Call(RemotingCommand::Request(Q::kGetBrokerRuntimeInfo)).body);
+  auto kv =
+      protocol::KvTable::Decode(b.Call(RemotingCommand::Request(Q::kGetBrokerRuntimeInfo)).body);
   REQUIRE(kv.ok());
   CHECK(kv->table["earliestMessageTimeStamp"] == "-1");
   CHECK(kv->table["putTps"] == "0.00 0.00 0.00");
@@ -183,8 +202,8 @@ TEST_CASE("UPDATE_BROKER_CONFIG applies run-time keys, bumps the version, tells 
 
   RemotingCommand get = b.Call(RemotingCommand::Request(Q::kGetBrokerConfig));
   CHECK(get.body.find("brokerPermission=4\n") != std::string::npos);
-  CHECK(get.Field("version") == std::optional<std::string_view>(
-                                    b.runtime().config_version().Encode()));
+  CHECK(get.Field("version") ==
+        std::optional<std::string_view>(b.runtime().config_version().Encode()));
 
   // The same values again: nothing changes, no version bump, no call.
   changed.clear();

@@ -32,8 +32,7 @@ TEST_CASE("GET_TOPIC_STATS_INFO gives min, max and last store time of every writ
   auto stats = protocol::TopicStatsTable::Decode(r.body);
   REQUIRE_MESSAGE(stats.ok(), stats.status().ToString());
   REQUIRE(stats->offset_table.size() == 3);
-  CHECK(*protocol::FindQueue(stats->offset_table, Mq("T", 0)) ==
-        protocol::TopicOffset{0, 2, last});
+  CHECK(*protocol::FindQueue(stats->offset_table, Mq("T", 0)) == protocol::TopicOffset{0, 2, last});
   CHECK(*protocol::FindQueue(stats->offset_table, Mq("T", 1)) == protocol::TopicOffset{0, 0, 0});
   CHECK(*protocol::FindQueue(stats->offset_table, Mq("T", 2)) == protocol::TopicOffset{0, 0, 0});
 }
@@ -132,7 +131,8 @@ TEST_CASE("QUERY_TOPIC_CONSUME_BY_WHO lists live subscribers and groups with off
 TEST_CASE("topic name lists: all topics, and the system topics only") {
   AdminBroker b;
   b.CreateTopic("Orders", 1, 1);
-  auto all = protocol::TopicList::Decode(b.Call(RemotingCommand::Request(Q::kGetTopicNameList)).body);
+  auto all =
+      protocol::TopicList::Decode(b.Call(RemotingCommand::Request(Q::kGetTopicNameList)).body);
   REQUIRE(all.ok());
   auto has = [](const std::vector<std::string>& v, const std::string& t) {
     return std::find(v.begin(), v.end(), t) != v.end();

@@ -41,8 +41,9 @@ TEST_CASE("ConsumeStats writes a zero tps as 0.0 and the 5.x pullOffset only whe
   ConsumeStats s;
   CHECK(s.Encode() == R"({"consumeTps":0.0,"offsetTable":{}})");
   s.offset_table.push_back({Mq("T", 2), OffsetWrapper{1, 1, 0, 4}});
-  CHECK(s.Encode() ==
-        R"({"consumeTps":0.0,"offsetTable":{{"brokerName":"broker-a","queueId":2,"topic":"T"}:{"brokerOffset":1,"consumerOffset":1,"lastTimestamp":0,"pullOffset":4}}})");
+  CHECK(
+      s.Encode() ==
+      R"({"consumeTps":0.0,"offsetTable":{{"brokerName":"broker-a","queueId":2,"topic":"T"}:{"brokerOffset":1,"consumerOffset":1,"lastTimestamp":0,"pullOffset":4}}})");
   auto back = ConsumeStats::Decode(s.Encode());
   REQUIRE(back.ok());
   CHECK(*back == s);
@@ -76,8 +77,9 @@ TEST_CASE("TopicStatsTable encodes the spec sample byte-exact; 5.x topicPutTps i
   REQUIRE(back.ok());
   CHECK(*back == t);
   t.topic_put_tps = 0.0;
-  CHECK(t.Encode() ==
-        R"({"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:{"lastUpdateTimestamp":1700000000000,"maxOffset":9,"minOffset":0}},"topicPutTps":0.0})");
+  CHECK(
+      t.Encode() ==
+      R"({"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:{"lastUpdateTimestamp":1700000000000,"maxOffset":9,"minOffset":0}},"topicPutTps":0.0})");
   back = TopicStatsTable::Decode(t.Encode());
   REQUIRE(back.ok());
   CHECK(*back == t);
