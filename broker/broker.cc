@@ -29,10 +29,15 @@ Status Broker::StartParts() {
   TERN_RETURN_IF_ERROR(Listen());     // bind both ports; the loop does not run yet
   TERN_RETURN_IF_ERROR(OpenStore());  // recovery; store host = brokerIP1:bound port (Q12)
   BuildHandlers();                    // client side, processors, registration
-  store_->set_arrival_listener(pull_->hold_service().ArrivalListener());
+  store_->set_arrival_listener(
+      [hold = pull_->hold_service().ArrivalListener(), this](const store::MessageArrival& a) {
+        hold(a);
+        if (delay::IsScheduleTopic(a.topic)) delay_->Wake();  // a newly scheduled message
+      });
   ArmTimers();  // long-poll sweep, housekeeping, retention
   hold_started_ = true;
   store_->Start();  // dispatch thread
+  delay_->Start();  // the time wheel's thread
   offset_flush_->Start();
   TERN_RETURN_IF_ERROR(timer_loop_.Start());
   TERN_RETURN_IF_ERROR(io_loop_.Start());  // from here on requests are served
@@ -55,6 +60,7 @@ void Broker::Stop() {
   if (server_) server_->Stop();
   io_loop_.Stop();
   timer_loop_.Stop();
+  if (delay_) delay_->Stop();
   if (offset_flush_) {  // the last consumer offsets, durably
     if (Status st = offset_flush_->Stop(); !st.ok()) {
       TERN_LOG_ERROR("flushing consumer offsets: {}", st.ToString());
@@ -133,6 +139,11 @@ Status Broker::OpenStore() {
   store_ = std::move(store).value();
   retention_ = std::make_unique<store::CommitLogRetention>(
       store_->commit_log(), store::FileIo::Default(), clock_, RetentionOptionsFrom(config_));
+  delay::ScheduleOptions delay_options;
+  delay_options.delay_levels_ms = options.reput.delay_levels_ms;  // the table dispatch uses
+  auto delay = delay::ScheduleService::Open(*store_, *db_, clock_, delay_options);
+  if (!delay.ok()) return delay.status().WithContext("schedule service");
+  delay_ = std::move(delay).value();
   if (store_->previous_run_crashed()) {
     TERN_LOG_WARN("the previous broker run did not shut down cleanly; the store was recovered");
   }
@@ -151,8 +162,11 @@ void Broker::BuildHandlers() {
   client_ = std::make_unique<ClientProcessor>(*producers_, *consumers_, *locks_, *group_source_,
                                               *retry_topics_, clock_, ClientOptionsFrom(config_));
   subscriptions_ = std::make_unique<processor::ConsumerManagerSubscriptions>(*consumers_);
+  processor::SendHooks send_hooks;
+  send_hooks.schedule = delay::MakeSendHook(delay_->interceptor(), clock_);
   send_ = std::make_unique<processor::SendProcessor>(*topics_, *groups_, *store_,
-                                                     SendOptionsFrom(config_));
+                                                     SendOptionsFrom(config_), send_hooks);
+  cancel_ = std::make_unique<delay::CancelProcessor>(*delay_);
   pull_ = std::make_unique<processor::PullProcessor>(*store_, *topics_, *groups_, *offset_table_,
                                                      subscriptions_.get(), clock_,
                                                      PullOptionsFrom(config_));
@@ -188,6 +202,7 @@ void Broker::BuildHandlers() {
 void Broker::RegisterHandlers(remoting::RpcServer& server, bool serve_pulls) {
   RegisterClientHandlers(*client_, server);
   send_->Register(server);
+  cancel_->Register(server);
   if (serve_pulls) pull_->Register(server);
   offsets_->Register(server);
   query_->Register(server);

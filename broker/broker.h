@@ -31,6 +31,8 @@
 #include "broker/client/consumer_manager.h"
 #include "broker/client/producer_manager.h"
 #include "broker/client/rebalance_lock_manager.h"
+#include "broker/delay/cancel_processor.h"
+#include "broker/delay/schedule_service.h"
 #include "broker/meta/config_table.h"
 #include "broker/meta/consumer_offset_table.h"
 #include "broker/meta/meta_db.h"
@@ -131,6 +133,8 @@ class Broker {
   std::unique_ptr<RetryTopicAdapter> retry_topics_;
   std::unique_ptr<ClientProcessor> client_;
   std::unique_ptr<processor::ConsumerManagerSubscriptions> subscriptions_;
+  std::unique_ptr<delay::ScheduleService> delay_;  // delay levels and timer messages
+  std::unique_ptr<delay::CancelProcessor> cancel_;
   std::unique_ptr<processor::SendProcessor> send_;
   std::unique_ptr<processor::PullProcessor> pull_;
   std::unique_ptr<processor::OffsetProcessor> offsets_;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "tools/bench/delay_bench.h"
 #include "tools/bench/store_bench.h"
 #include "tools/commands.h"
 
@@ -16,10 +17,13 @@ int BenchMain(int argc, char** argv) {
         "benchmarks:\n"
         "  store    CommitLog append throughput and latency, async and sync flush, against\n"
         "           raw sequential writes and write+fdatasync measured in the same run\n"
-        "           (ternmq bench store --help)\n");
+        "           (ternmq bench store --help)\n"
+        "  delay    scheduled delivery: lateness p50/p99/max at a steady due rate, and memory\n"
+        "           with many messages pending (ternmq bench delay --help)\n");
     return 0;
   }
   if (what == "store") return bench::RunStoreBench(argc - 1, argv + 1);
+  if (what == "delay") return bench::RunDelayBench(argc - 1, argv + 1);
   std::fprintf(stderr, "ternmq bench: unknown benchmark '%.*s' (see 'ternmq bench help')\n",
                static_cast<int>(what.size()), what.data());
   return 2;

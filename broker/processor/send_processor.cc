@@ -312,6 +312,12 @@ void SendProcessor::SendSingle(const remoting::RequestContext& /*ctx*/, Remoting
         return;
       }
     }
+  } else if (hooks_.schedule && protocol::TakesQueueOffset(msg.sys_flag)) {
+    SendHookVerdict verdict = hooks_.schedule(msg);
+    if (verdict.code != RC::kSuccess) {
+      responder.Reply(Response(request, verdict.code, std::move(verdict.remark)));
+      return;
+    }
   } else if (delay_level > 0 && hooks_.delay_level &&
              protocol::TakesQueueOffset(msg.sys_flag)) {
     if (Status s = hooks_.delay_level(msg); !s.ok()) {

@@ -61,6 +61,15 @@ struct OutgoingMessage {
   protocol::MessageRecord AsRecord() const;
 };
 
+// What SendHooks::schedule decides: ResponseCode::kSuccess (0) stores the
+// (possibly rewritten) message; any other response code is answered with
+// `remark` and nothing is stored (e.g. MESSAGE_ILLEGAL for a delivery time
+// beyond the horizon).
+struct SendHookVerdict {
+  int32_t code = 0;
+  std::string remark;
+};
+
 // Extension points for later features. Each runs on the loop thread before
 // the append; an error Status answers SYSTEM_ERROR with its message.
 struct SendHooks {
@@ -75,6 +84,15 @@ struct SendHooks {
   // (features.md §5: REAL_TOPIC/REAL_QID, SCHEDULE_TOPIC_XXXX, queue level-1).
   // Unset: stored to its own topic without delay.
   std::function<Status(OutgoingMessage&)> delay_level;
+  // HOOK (delay issue; added by broker/delay because delay_level can neither
+  // see the timer properties nor answer MESSAGE_ILLEGAL): scheduled delivery
+  // for EVERY single NOT_TYPE/COMMIT message that is not transactional, not
+  // only those with DELAY > 0. It handles the DELAY level and the timer
+  // properties (TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS,
+  // __STARTDELIVERTIME): it may rewrite `msg` (to SCHEDULE_TOPIC_XXXX or the
+  // timer topic, or strip the properties of a time already past) or refuse
+  // it. When set, delay_level is not called. See broker/delay/README.md.
+  std::function<SendHookVerdict(OutgoingMessage&)> schedule;
 };
 
 class SendProcessor {

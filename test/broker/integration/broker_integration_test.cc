@@ -185,6 +185,20 @@ TEST_CASE("a suspended pull is answered promptly after a send from another conne
   CHECK_MESSAGE(latency < 500, "woken after " << latency << " ms");
 }
 
+TEST_CASE("a message sent with delay level 1 reaches its topic after a second, not before") {
+  Cluster c;
+  CreateTopic(c, "Later", 1);
+  auto sent_at = std::chrono::steady_clock::now();
+  Send(c, "Later", 0, "later", Props({{"DELAY", "1"}, {"KEYS", "order-1"}}));
+  RemotingCommand last;
+  auto bodies = PullBodies(c, PullHeader("CG", "Later", 0, 0), 1, &last);
+  REQUIRE(bodies == std::vector<std::string>{"later"});
+  CHECK(ElapsedMs(sent_at) >= 1000);
+  auto records = DecodeRecords(last.body);
+  REQUIRE(records.size() == 1);
+  CHECK(protocol::FindProperty(records[0].properties, "KEYS") == "order-1");
+}
+
 TEST_CASE("a tag subscription returns only the matching messages") {
   Cluster c;
   CreateTopic(c, "Tags", 1);
