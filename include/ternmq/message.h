@@ -42,8 +42,10 @@ struct Message {
   bool wait_store_ok = true;
 };
 
-// A received message (consumers and transaction checks; coming with the
-// consumer API). Filled by the SDK.
+// A received message (push and pull consumers, transaction checks). Filled
+// by the SDK from the stored record. For a message consumed from the retry
+// topic, `topic` is the original topic (property RETRY_TOPIC) and
+// reconsume_times counts the earlier attempts.
 struct MessageView {
   std::string msg_id;         // the producer's UNIQ_KEY, else offset_msg_id
   std::string offset_msg_id;  // broker store host + commit-log offset, hex

@@ -89,6 +89,12 @@ ternmq::Status ClientInstance::Start() {
         loop_.RunEvery(config_.route_refresh_interval_ms, [this] { RefreshAllRoutesAsync(); });
     heartbeat_timer_ =
         loop_.RunEvery(config_.heartbeat_interval_ms, [this] { SendHeartbeatsAsync(); });
+    rpc_->RegisterSync(RC::kNotifyConsumerIdsChanged,
+                       [this](const remoting::RequestContext&,
+                              const RemotingCommand& request) -> Result<RemotingCommand> {
+                         OnConsumerIdsChanged(request.StringOr("consumerGroup", ""));
+                         return RemotingCommand::ResponseTo(request, protocol::ResponseCode::kSuccess);
+                       });
   });
   if (!ok) return ternmq::Status(ternmq::StatusCode::kInternal, "client event loop stopped");
   TERN_LOG_INFO("client {} started, nameservers {}", client_id_,
@@ -126,6 +132,86 @@ ternmq::Status ClientInstance::RegisterProducer(const std::string& group) {
 void ClientInstance::UnregisterProducer(const std::string& group) {
   std::lock_guard<std::mutex> lock(mu_);
   producer_groups_.erase(group);
+}
+
+ternmq::Status ClientInstance::RegisterConsumer(const std::string& group,
+                                                ConsumerRegistration registration) {
+  std::lock_guard<std::mutex> lock(consumers_mu_);
+  if (!consumers_.emplace(group, std::move(registration)).second) {
+    return ternmq::Status(ternmq::StatusCode::kIllegalState,
+                          "consumer group " + group + " is already started in client " +
+                              client_id_ + "; give one of them another instance_name");
+  }
+  ++consumer_count_;
+  return ternmq::Status::Ok();
+}
+
+void ClientInstance::UnregisterConsumer(const std::string& group) {
+  std::lock_guard<std::mutex> lock(consumers_mu_);
+  if (consumers_.erase(group) > 0) --consumer_count_;
+}
+
+void ClientInstance::OnConsumerIdsChanged(const std::string& group) {
+  std::lock_guard<std::mutex> lock(consumers_mu_);
+  for (auto& [name, registration] : consumers_) {
+    if (group.empty() || name == group) registration.on_ids_changed();
+  }
+}
+
+std::vector<std::string> ClientInstance::RecordBrokersLocked(
+    const protocol::TopicRouteData& route) {
+  std::vector<std::string> new_masters;
+  for (const auto& bd : route.broker_datas) {
+    brokers_[bd.broker_name] = bd.broker_addrs;
+    if (auto m = bd.broker_addrs.find(protocol::kMasterId); m != bd.broker_addrs.end()) {
+      if (greeted_.insert(m->second).second) new_masters.push_back(m->second);
+    }
+  }
+  return new_masters;
+}
+
+ternmq::Result<protocol::TopicRouteData> ClientInstance::FetchRoute(const std::string& topic,
+                                                                    int64_t timeout_ms) {
+  auto route = ns_->GetRoute(topic, timeout_ms);
+  if (!route.ok()) return route;
+  std::vector<std::string> new_masters;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    new_masters = RecordBrokersLocked(*route);
+  }
+  for (const auto& addr : new_masters) SendHeartbeat(addr);
+  return route;
+}
+
+std::vector<std::string> ClientInstance::MasterAddresses() const {
+  std::vector<std::string> masters;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, addrs] : brokers_) {
+    if (auto m = addrs.find(protocol::kMasterId); m != addrs.end()) masters.push_back(m->second);
+  }
+  return masters;
+}
+
+ternmq::Status ClientInstance::SendHeartbeatsSync(int64_t timeout_ms) {
+  ternmq::Status first;
+  const std::string body = HeartbeatBody();
+  for (const auto& addr : MasterAddresses()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      greeted_.insert(addr);
+    }
+    RemotingCommand request = RemotingCommand::Request(RC::kHeartBeat);
+    request.body = body;
+    auto r = FromTern(rpc_->InvokeSync(addr, std::move(request), timeout_ms));
+    ternmq::Status st;
+    if (!r.ok()) {
+      st = r.status();
+    } else if (r->code != protocol::ResponseCode::kSuccess) {
+      st = BrokerError(r->code, r->remark, "broker " + addr);
+    }
+    if (!st.ok() && first.ok()) first = st;
+  }
+  return first;
 }
 
 ternmq::Result<PublishInfoPtr> ClientInstance::GetPublishInfo(const std::string& topic,
@@ -259,12 +345,7 @@ ternmq::Result<PublishInfoPtr> ClientInstance::UpdateRoute(const std::string& to
   PublishInfoPtr result;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& bd : route.broker_datas) {
-      brokers_[bd.broker_name] = bd.broker_addrs;
-      if (auto m = bd.broker_addrs.find(protocol::kMasterId); m != bd.broker_addrs.end()) {
-        if (greeted_.insert(m->second).second) new_masters.push_back(m->second);
-      }
-    }
+    new_masters = RecordBrokersLocked(route);
     CachedTopic& cached = topics_[topic];
     cached.auto_create = auto_create;
     if (cached.info && cached.info->from_default_topic == from_default_topic &&
@@ -299,6 +380,12 @@ std::optional<std::string> ClientInstance::MasterAddress(const std::string& brok
 std::string ClientInstance::HeartbeatBody() const {
   protocol::HeartbeatData data;
   data.client_id = client_id_;
+  {
+    std::lock_guard<std::mutex> lock(consumers_mu_);
+    for (const auto& [group, registration] : consumers_) {
+      data.consumer_data_set.push_back(registration.data());
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& group : producer_groups_) data.producer_data_set.push_back({group});
   return data.Encode();
@@ -324,7 +411,7 @@ void ClientInstance::SendHeartbeatsAsync() {
   std::vector<std::string> masters;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (producer_groups_.empty()) return;
+    if (producer_groups_.empty() && consumer_count_ == 0) return;
     for (const auto& [name, addrs] : brokers_) {
       if (auto m = addrs.find(protocol::kMasterId); m != addrs.end()) {
         masters.push_back(m->second);

@@ -1,6 +1,6 @@
-// ClientInstance: what the producers (and later the consumers) of one client
-// id share: one event loop, one RpcClient (one connection per broker and
-// nameserver), the nameserver list, the topic route cache and the heartbeat.
+// ClientInstance: what the producers and consumers of one client id share:
+// one event loop, one RpcClient (one connection per broker and nameserver),
+// the nameserver list, the topic route cache and the heartbeat.
 //
 // One per client id (`ip@instance_name`) in a process: Acquire() returns the
 // existing instance for a config's client id (counting users) or starts a new
@@ -12,9 +12,13 @@
 // topics are fetched again (a topic created meanwhile replaces its template
 // route), and a failed send refreshes its topic at once.
 //
-// Heartbeat: HEART_BEAT with the registered producer groups goes to the master
-// of every broker in a cached route every heartbeat_interval_ms, and at once
-// to a broker seen for the first time.
+// Heartbeat: HEART_BEAT with the registered producer groups and consumer
+// groups (ConsumerData with subscriptions) goes to the master of every broker
+// seen in a route every heartbeat_interval_ms, and at once to a broker seen
+// for the first time. Consumers also send one synchronously when they start.
+//
+// NOTIFY_CONSUMER_IDS_CHANGED (40) from a broker is handed to the named
+// consumer group's on_ids_changed (every consumer group when unnamed).
 //
 // Threading: any thread; internally synchronized (mu_ guards the tables).
 // Sync calls block the caller and must not run on the loop thread; timers and
@@ -30,10 +34,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "src/client/client_config.h"
 #include "src/client/name_server_client.h"
 #include "src/client/topic_publish_info.h"
+#include "src/protocol/heartbeat_data.h"
 #include "src/net/event_loop.h"
 #include "src/remoting/rpc_client.h"
 #include "ternmq/status.h"
@@ -48,6 +54,16 @@ struct AutoCreateTopic {
 };
 
 using PublishInfoCallback = std::function<void(ternmq::Result<PublishInfoPtr>)>;
+
+// What a consumer group gives the instance. Both functions are called with the
+// instance's consumer lock held (so UnregisterConsumer waits for calls in
+// progress) and must only take the consumer's own short locks.
+struct ConsumerRegistration {
+  // The group's heartbeat data (any thread).
+  std::function<protocol::ConsumerData()> data;
+  // The broker said the group's members changed (loop thread; must not block).
+  std::function<void()> on_ids_changed;
+};
 
 class ClientInstance {
  public:
@@ -66,6 +82,21 @@ class ClientInstance {
   // A producer group may be registered once per instance (kIllegalState otherwise).
   ternmq::Status RegisterProducer(const std::string& group);
   void UnregisterProducer(const std::string& group);
+  // A consumer group may be registered once per instance (kIllegalState otherwise).
+  ternmq::Status RegisterConsumer(const std::string& group, ConsumerRegistration registration);
+  // Returns once no call into the registration is in progress.
+  void UnregisterConsumer(const std::string& group);
+
+  // The route of `topic` from the nameserver (blocks the caller), for
+  // consumers: not cached as publish info, but its brokers' addresses are
+  // recorded (MasterAddress) and new masters get a heartbeat.
+  ternmq::Result<protocol::TopicRouteData> FetchRoute(const std::string& topic,
+                                                      int64_t timeout_ms);
+  // HEART_BEAT to every known master now, waiting for the answers (blocks the
+  // caller, not on the loop). Returns the first failure.
+  ternmq::Status SendHeartbeatsSync(int64_t timeout_ms);
+  // Every known master address.
+  std::vector<std::string> MasterAddresses() const;
 
   // The cached publish info, or fetched now (blocks the caller, not on the loop).
   ternmq::Result<PublishInfoPtr> GetPublishInfo(const std::string& topic,
@@ -112,6 +143,11 @@ class ClientInstance {
       const ternmq::Result<protocol::TopicRouteData>& template_route);
   void SendHeartbeat(const std::string& addr);
   std::string HeartbeatBody() const;
+  // Records the route's broker addresses; returns masters not greeted yet.
+  // REQUIRES: mu_ held.
+  std::vector<std::string> RecordBrokersLocked(const protocol::TopicRouteData& route);
+  // Loop thread: NOTIFY_CONSUMER_IDS_CHANGED.
+  void OnConsumerIdsChanged(const std::string& group);
 
   const ClientConfig config_;
   const std::string client_id_;
@@ -129,6 +165,11 @@ class ClientInstance {
   std::map<std::string, CachedTopic> topics_;                     // GUARDED_BY(mu_)
   std::map<std::string, std::map<int64_t, std::string>> brokers_;  // GUARDED_BY(mu_)
   std::set<std::string> greeted_;  // GUARDED_BY(mu_): masters that got a heartbeat
+
+  // Taken while calling into a registration; never while holding mu_.
+  mutable std::mutex consumers_mu_;
+  std::map<std::string, ConsumerRegistration> consumers_;  // GUARDED_BY(consumers_mu_)
+  std::atomic<int> consumer_count_{0};
 };
 
 }  // namespace tern::client
