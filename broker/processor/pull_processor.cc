@@ -184,7 +184,16 @@ std::optional<RemotingCommand> PullProcessor::Process(const remoting::RequestCon
   header.min_offset = result.min_offset.value();
   header.max_offset = result.max_offset.value();
   header.Encode(&response.ext_fields);
-  if (code == RC::kSuccess) response.body = ConcatRecords(result.messages, result.total_bytes);
+  const int64_t found = static_cast<int64_t>(result.messages.size());
+  // Zero copy: the records go out as slices of the mapped log (see RecordSlices).
+  if (code == RC::kSuccess) response.body_slices = RecordSlices(std::move(result.messages));
+  if (options_.stats != nullptr) {
+    if (code == RC::kSuccess) {
+      options_.stats->OnGet(h.consumer_group, h.topic, found, result.total_bytes);
+    } else {
+      options_.stats->OnGetMiss();
+    }
+  }
   return response;
 }
 

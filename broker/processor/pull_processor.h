@@ -9,8 +9,9 @@
 // commits the consumer's offset (flag 0x1), and parks PULL_NOT_FOUND answers
 // with the suspend flag (0x2) in the PullRequestHoldService it owns.
 //
-// The body is the stored records back to back, copied once from the mapped
-// log into the response (see response_util.h).
+// The body is the stored records back to back, not copied: slices of the
+// mapped log with a keep-alive holder, written by the connection and released
+// in its write callback (RecordSlices in response_util.h).
 //
 // Threads: loop thread only (Handle, the re-executions of parked pulls, and
 // the hold service's sweep). Reads touch the mapped log on the loop thread.
@@ -23,6 +24,7 @@
 
 #include "broker/longpoll/pull_request_hold_service.h"
 #include "broker/meta/consumer_offset_table.h"
+#include "broker/processor/broker_stats.h"
 #include "broker/processor/subscription_lookup.h"
 #include "broker/store/message_store.h"
 #include "broker/topic/subscription_group_manager.h"
@@ -39,6 +41,10 @@ struct PullOptions {
   bool is_master = true;                // offsets are committed on a master only
   bool enable_property_filter = false;  // SQL92 is not supported either way
   longpoll::HoldOptions hold;           // longPollingEnable, shortPollingTimeMills, ...
+  // Optional: OnGet for a pull answered with messages, OnGetMiss for one
+  // answered without (a parked pull counts when it is finally answered).
+  // Must outlive the processor.
+  BrokerStats* stats = nullptr;
 };
 
 class PullProcessor {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,8 @@ inline remoting::RemotingCommand MakeResponse(const remoting::RemotingCommand& r
       request, code, remark.empty() ? std::nullopt : std::optional<std::string>(std::move(remark)));
 }
 
-// The stored records back to back (PULL / QUERY_MESSAGE bodies). One copy out
-// of the mapped log: RemotingCommand::body is a std::string, and the remoting
-// layer writes that string as the frame body without copying it again.
+// The stored records back to back, copied into one string (QUERY_MESSAGE
+// bodies, tests). Pulls use RecordSlices below instead.
 inline std::string ConcatRecords(const std::vector<store::LogView>& views, int64_t total_bytes = 0) {
   std::string body;
   if (total_bytes <= 0) {
@@ -28,6 +28,29 @@ inline std::string ConcatRecords(const std::vector<store::LogView>& views, int64
   body.reserve(static_cast<size_t>(total_bytes));
   for (const auto& v : views) body.append(v.data());
   return body;
+}
+
+// The stored records as zero-copy body slices (PULL_MESSAGE): the views are
+// moved into one shared holder that every slice keeps alive, so the mapped
+// segments stay pinned until the connection has written the response (the
+// write callback releases the holder, on the loop thread). Records that are
+// adjacent in the mapped memory share one slice (one iovec).
+inline std::vector<remoting::BodySlice> RecordSlices(std::vector<store::LogView> views) {
+  auto holder = std::make_shared<const std::vector<store::LogView>>(std::move(views));
+  std::vector<remoting::BodySlice> slices;
+  for (const store::LogView& v : *holder) {
+    std::string_view d = v.data();
+    if (d.empty()) continue;
+    if (!slices.empty()) {
+      std::string_view& last = slices.back().data;
+      if (last.data() + last.size() == d.data()) {
+        last = std::string_view(last.data(), last.size() + d.size());
+        continue;
+      }
+    }
+    slices.push_back(remoting::BodySlice{d, holder});
+  }
+  return slices;
 }
 
 }  // namespace tern::processor

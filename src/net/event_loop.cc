@@ -7,6 +7,9 @@
 // the close callbacks have run, and Stop() joins the thread.
 #include "src/net/event_loop.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <uv.h>
 
 #include <atomic>
@@ -126,6 +129,14 @@ struct EventLoop::Impl {
 
   void RunThread(std::promise<void>* ready) {
     log::SetThreadName(name);
+    // Sockets are written on this thread only. With SIGPIPE blocked here a
+    // write to a peer that has gone away fails with EPIPE instead of killing
+    // the process, whatever the embedding application does with SIGPIPE (the
+    // SDK runs inside other people's programs).
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
     loop_tid.store(std::this_thread::get_id());
     running.store(true);
     ready->set_value();

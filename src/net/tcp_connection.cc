@@ -23,6 +23,8 @@ struct WriteReq {
   uv_write_t req;
   std::string head;
   std::string body;
+  std::vector<WriteSlice> slices;  // released with the request, after the write
+  size_t bytes = 0;
 };
 
 std::string SockName(const uv_tcp_t* tcp, bool peer) {
@@ -54,7 +56,7 @@ struct TcpConnection::Uv {
   static void OnWrite(uv_write_t* req, int status) {
     auto* w = static_cast<WriteReq*>(req->data);
     auto* conn = Of(reinterpret_cast<uv_handle_t*>(req->handle));
-    size_t bytes = w->head.size() + w->body.size();
+    size_t bytes = w->bytes;
     delete w;
     conn->OnWriteDone(status, bytes);
   }
@@ -189,9 +191,11 @@ void TcpConnection::OnReadData(long nread, const char* data) {
   handler_.OnRead(*this, std::string_view(data, static_cast<size_t>(nread)));
 }
 
-bool TcpConnection::Write(std::string head, std::string body) {
+bool TcpConnection::Write(std::string head, std::string body, std::vector<WriteSlice> slices) {
   size_t bytes = head.size() + body.size();
+  for (const WriteSlice& s : slices) bytes += s.data.size();
   if (state_ == ConnectionState::kConnecting) {
+    for (const WriteSlice& s : slices) body.append(s.data);  // rare: copy, then release
     connect_queue_.emplace_back(std::move(head), std::move(body));
     queued_write_bytes_ += bytes;
     return true;
@@ -202,13 +206,19 @@ bool TcpConnection::Write(std::string head, std::string body) {
   w->req.data = w;
   w->head = std::move(head);  // buffers point into the request, so move first
   w->body = std::move(body);
-  uv_buf_t bufs[2];
-  unsigned n = 0;
-  if (!w->head.empty())
-    bufs[n++] = uv_buf_init(w->head.data(), static_cast<unsigned>(w->head.size()));
-  if (!w->body.empty())
-    bufs[n++] = uv_buf_init(w->body.data(), static_cast<unsigned>(w->body.size()));
-  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&uv_->tcp), bufs, n, Uv::OnWrite);
+  w->slices = std::move(slices);
+  w->bytes = bytes;
+  std::vector<uv_buf_t> bufs;
+  bufs.reserve(2 + w->slices.size());
+  auto add = [&bufs](const char* data, size_t size) {
+    // libuv does not write through the base pointer; the cast only fits uv_buf_t.
+    if (size > 0) bufs.push_back(uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(size)));
+  };
+  add(w->head.data(), w->head.size());
+  add(w->body.data(), w->body.size());
+  for (const WriteSlice& s : w->slices) add(s.data.data(), s.data.size());
+  const unsigned n = static_cast<unsigned>(bufs.size());
+  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&uv_->tcp), bufs.data(), n, Uv::OnWrite);
   if (rc != 0) {
     delete w;
     TERN_LOG_WARN("write to {} failed: {}", peer_, uv_strerror(rc));

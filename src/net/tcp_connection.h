@@ -19,6 +19,7 @@
 #include "src/base/status.h"
 #include "src/base/strong_id.h"
 #include "src/net/event_loop.h"
+#include "src/net/write_slice.h"
 
 typedef struct uv_stream_s uv_stream_t;
 struct sockaddr;
@@ -66,10 +67,13 @@ class TcpConnection {
   bool is_open() const { return state_ == ConnectionState::kOpen; }
   EventLoop& loop() { return loop_; }
 
-  // Queues `head` then `body` (either may be empty) behind earlier writes.
-  // Writes made while connecting are sent once connected. Returns false (and
-  // drops the bytes) once the connection is closing.
-  bool Write(std::string head, std::string body = {});
+  // Queues `head`, then `body`, then `slices` (any may be empty) behind
+  // earlier writes, as one uv_write with one buffer each. The slices are not
+  // copied: their keep-alive handles are released in the write callback (a
+  // write made while connecting copies them). Writes made while connecting
+  // are sent once connected. Returns false (and drops the bytes, releasing
+  // the slices) once the connection is closing.
+  bool Write(std::string head, std::string body = {}, std::vector<WriteSlice> slices = {});
   // Starts closing; idempotent. OnClosed(reason) follows from the close callback.
   void Close(Status reason = Status::Ok());
 

@@ -279,7 +279,7 @@ Status EncodeFramePrefix(const RemotingCommand& cmd, std::string* out) {
   TERN_RETURN_IF_ERROR(AppendHeader(cmd, out));
   size_t header_size = out->size() - kFramePrefixBytes;
   if (header_size > kMaxHeaderBytes) return Status::InvalidArgument("header longer than 16 MiB");
-  uint64_t total = 4 + header_size + cmd.body.size();
+  uint64_t total = 4 + header_size + cmd.BodySize();
   if (total > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("frame longer than 2 GiB");
   }
@@ -293,6 +293,7 @@ Result<std::string> EncodeFrame(const RemotingCommand& cmd) {
   std::string out;
   TERN_RETURN_IF_ERROR(EncodeFramePrefix(cmd, &out));
   out.append(cmd.body);
+  for (const BodySlice& slice : cmd.body_slices) out.append(slice.data);
   return out;
 }
 

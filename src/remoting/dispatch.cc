@@ -48,7 +48,7 @@ Status WriteCommand(net::TcpConnection& conn, RemotingCommand&& cmd) {
     TERN_LOG_WARN("cannot encode command code {} for {}: {}", cmd.code, conn.peer(), st.message());
     return st;
   }
-  if (!conn.Write(std::move(prefix), std::move(cmd.body))) {
+  if (!conn.Write(std::move(prefix), std::move(cmd.body), std::move(cmd.body_slices))) {
     return Status::Unavailable(fmt::format("connection to {} is closed", conn.peer()));
   }
   return Status::Ok();

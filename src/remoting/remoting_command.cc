@@ -6,6 +6,20 @@
 
 namespace tern::remoting {
 
+size_t RemotingCommand::BodySize() const {
+  size_t n = body.size();
+  for (const BodySlice& s : body_slices) n += s.data.size();
+  return n;
+}
+
+std::string RemotingCommand::FlatBody() const {
+  std::string out;
+  out.reserve(BodySize());
+  out.append(body);
+  for (const BodySlice& s : body_slices) out.append(s.data);
+  return out;
+}
+
 RemotingCommand RemotingCommand::Request(int32_t code) {
   RemotingCommand cmd;
   cmd.code = code;

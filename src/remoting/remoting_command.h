@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/base/status.h"
+#include "src/net/write_slice.h"
 #include "src/protocol/codes.h"
 
 namespace tern::remoting {
@@ -18,6 +20,9 @@ enum class SerializeType : uint8_t { kJson = 0, kRocketmq = 1 };
 
 inline constexpr int32_t kFlagResponse = 0x1;
 inline constexpr int32_t kFlagOneway = 0x2;
+
+// Bytes owned elsewhere plus the handle that keeps them valid.
+using BodySlice = net::WriteSlice;
 
 struct RemotingCommand {
   int32_t code = 0;
@@ -30,8 +35,18 @@ struct RemotingCommand {
   // Custom header fields; always strings (numbers/booleans on input are stringified).
   std::map<std::string, std::string> ext_fields;
   std::string body;
+  // More body bytes, written after `body` without copying (zero-copy pull
+  // responses: records in the mapped CommitLog). Each slice's keep-alive holds
+  // its bytes valid; the connection releases them once written. Only for
+  // commands being sent: a received command has everything in `body`.
+  std::vector<BodySlice> body_slices;
   // How this command was (or will be) serialized. Responses use the request's.
   SerializeType serialize_type = SerializeType::kJson;
+
+  // body.size() plus the slices' sizes: the body length on the wire.
+  size_t BodySize() const;
+  // `body` followed by the slices, copied into one string (tests, in-process use).
+  std::string FlatBody() const;
 
   bool IsResponse() const { return (flag & kFlagResponse) != 0; }
   bool IsOneway() const { return (flag & kFlagOneway) != 0; }

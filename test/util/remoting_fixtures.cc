@@ -46,8 +46,25 @@ remoting::RemotingCommand TestRpcClient::Call(const std::string& addr,
                                               remoting::RemotingCommand request,
                                               int64_t timeout_ms) {
   auto r = rpc_->InvokeSync(addr, std::move(request), timeout_ms);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  REQUIRE_MESSAGE(r.ok(), addr << ": " << r.status().ToString());
   return std::move(r).value();
+}
+
+Result<remoting::RemotingCommand> TestRpcClient::TryCall(const std::string& addr,
+                                                        remoting::RemotingCommand request,
+                                                        int64_t timeout_ms) {
+  return rpc_->InvokeSync(addr, std::move(request), timeout_ms);
+}
+
+std::future<Result<remoting::RemotingCommand>> TestRpcClient::CallAsync(
+    const std::string& addr, remoting::RemotingCommand request, int64_t timeout_ms) {
+  auto promise = std::make_shared<std::promise<Result<remoting::RemotingCommand>>>();
+  auto future = promise->get_future();
+  rpc_->InvokeAsync(addr, std::move(request), timeout_ms,
+                    [promise](Result<remoting::RemotingCommand> r) {
+                      promise->set_value(std::move(r));
+                    });
+  return future;
 }
 
 remoting::RemotingCommand RegisterBrokerRequest(const TestBroker& broker,

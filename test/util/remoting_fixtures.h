@@ -3,6 +3,7 @@
 // request for a test broker.
 #pragma once
 
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,14 @@ class TestRpcClient {
   ~TestRpcClient();
   remoting::RemotingCommand Call(const std::string& addr, remoting::RemotingCommand request,
                                  int64_t timeout_ms = 5000);
+  // Like Call, but a transport error is returned rather than failing the test.
+  Result<remoting::RemotingCommand> TryCall(const std::string& addr,
+                                            remoting::RemotingCommand request,
+                                            int64_t timeout_ms = 5000);
+  // Sends without waiting; the future gets the response or the transport error.
+  std::future<Result<remoting::RemotingCommand>> CallAsync(const std::string& addr,
+                                                           remoting::RemotingCommand request,
+                                                           int64_t timeout_ms);
   remoting::RpcClient& rpc() { return *rpc_; }
 
  private:

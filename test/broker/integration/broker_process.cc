@@ -1,8 +1,8 @@
 #include "test/broker/integration/broker_process.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 
-#include <regex>
 #include <thread>
 
 #include "src/protocol/message_properties.h"
@@ -10,6 +10,16 @@
 namespace tern::testing {
 
 namespace {
+
+// The decimal number right after the first `marker` in `text`; fails the test if absent.
+uint16_t NumberAfter(const std::string& text, const std::string& marker) {
+  size_t at = text.find(marker);
+  REQUIRE_MESSAGE(at != std::string::npos, "no '" << marker << "' in: " << text);
+  size_t begin = at + marker.size();
+  size_t end = text.find_first_not_of("0123456789", begin);
+  REQUIRE_MESSAGE(end != begin, "no number after '" << marker << "' in: " << text);
+  return static_cast<uint16_t>(std::stoi(text.substr(begin, end - begin)));
+}
 
 uint16_t PortAfterLastColon(const std::string& text) {
   size_t colon = text.rfind(':');
@@ -20,16 +30,12 @@ uint16_t PortAfterLastColon(const std::string& text) {
 }  // namespace
 
 ServerProcess StartNamesrv(const TempDir& dir) {
+  BootedTernmq booted = testing::StartNamesrv(dir.Sub("namesrv"), dir.Sub("namesrv.log"));
   ServerProcess p;
-  p.log_path = dir.Sub("namesrv.log");
-  auto child = ChildProcess::Start(
-      {TernmqBinary(), "namesrv", "-p", "0", "--data-dir", dir.Sub("namesrv")}, p.log_path);
-  REQUIRE_MESSAGE(child.ok(), child.status().ToString());
-  p.child.emplace(std::move(child).value());
-  auto line = p.child->WaitForLine("The Name Server boot success.", 10'000);
-  REQUIRE_MESSAGE(line.ok(), line.status().ToString() << "\n" << ReadFile(p.log_path));
-  p.port = PortAfterLastColon(*line);
-  p.addr = "127.0.0.1:" + std::to_string(p.port);
+  p.child = std::move(booted.child);
+  p.log_path = booted.log;
+  p.addr = booted.addr;
+  p.port = PortAfterLastColon(booted.addr);
   return p;
 }
 
@@ -56,24 +62,15 @@ ServerProcess StartBroker(const std::string& namesrv_addr, const std::string& da
   auto line = p.child->WaitForLine("boot success.", 15'000);
   REQUIRE_MESSAGE(line.ok(), line.status().ToString() << "\n" << ReadFile(log_path));
   // "The broker[broker-a, 127.0.0.1:PORT] boot success. serializeType=JSON and name server is ..."
-  std::smatch m;
-  REQUIRE_MESSAGE(
-      std::regex_search(
-          *line, m,
-          std::regex(
-              R"(The broker\[broker-a, 127\.0\.0\.1:(\d+)\] boot success\. serializeType=JSON and name server is (\S+))")),
-      *line);
-  p.port = static_cast<uint16_t>(std::stoi(m[1].str()));
-  CHECK(m[2].str() == namesrv_addr);
+  p.port = NumberAfter(*line, "The broker[broker-a, 127.0.0.1:");
+  CHECK(line->find(fmt::format("{}] boot success. serializeType=JSON and name server is {}",
+                               p.port, namesrv_addr)) != std::string::npos);
   p.addr = "127.0.0.1:" + std::to_string(p.port);
   return p;
 }
 
 uint16_t FastPortOf(const ServerProcess& broker) {
-  std::string log = ReadFile(broker.log_path);
-  std::smatch m;
-  REQUIRE_MESSAGE(std::regex_search(log, m, std::regex(R"(and fast port (\d+))")), log);
-  return static_cast<uint16_t>(std::stoi(m[1].str()));
+  return NumberAfter(ReadFile(broker.log_path), "and fast port ");
 }
 
 void StopGracefully(ServerProcess& p) {
@@ -83,38 +80,6 @@ void StopGracefully(ServerProcess& p) {
   REQUIRE_MESSAGE(code.ok(), code.status().ToString());
   CHECK_MESSAGE(*code == 0, ReadFile(p.log_path));
   p.child.reset();
-}
-
-Client::Client() {
-  REQUIRE(loop_.Start().ok());
-  rpc_ = std::make_unique<remoting::RpcClient>(loop_, remoting::RpcClientOptions{});
-}
-
-Client::~Client() {
-  rpc_->Shutdown();
-  rpc_.reset();
-  loop_.Stop();
-}
-
-RemotingCommand Client::Call(const std::string& addr, RemotingCommand request, int64_t timeout_ms) {
-  auto r = rpc_->InvokeSync(addr, std::move(request), timeout_ms);
-  REQUIRE_MESSAGE(r.ok(), addr << ": " << r.status().ToString());
-  return std::move(r).value();
-}
-
-Result<RemotingCommand> Client::TryCall(const std::string& addr, RemotingCommand request,
-                                        int64_t timeout_ms) {
-  return rpc_->InvokeSync(addr, std::move(request), timeout_ms);
-}
-
-std::future<Result<RemotingCommand>> Client::CallAsync(const std::string& addr,
-                                                       RemotingCommand request,
-                                                       int64_t timeout_ms) {
-  auto promise = std::make_shared<std::promise<Result<RemotingCommand>>>();
-  auto future = promise->get_future();
-  rpc_->InvokeAsync(addr, std::move(request), timeout_ms,
-                    [promise](Result<RemotingCommand> r) { promise->set_value(std::move(r)); });
-  return future;
 }
 
 Cluster::Cluster(const std::vector<std::string>& broker_args) {

@@ -23,6 +23,7 @@
 #include "src/remoting/remoting_command.h"
 #include "src/remoting/rpc_client.h"
 #include "test/util/child_process.h"
+#include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::testing {
@@ -55,22 +56,7 @@ uint16_t FastPortOf(const ServerProcess& broker);
 void StopGracefully(ServerProcess& p);
 
 // A client (own event loop, own connections) for raw requests.
-class Client {
- public:
-  Client();
-  ~Client();
-  remoting::RpcClient& rpc() { return *rpc_; }
-  // REQUIREs a transport-level answer.
-  RemotingCommand Call(const std::string& addr, RemotingCommand request, int64_t timeout_ms = 5000);
-  Result<RemotingCommand> TryCall(const std::string& addr, RemotingCommand request,
-                                  int64_t timeout_ms = 5000);
-  std::future<Result<RemotingCommand>> CallAsync(const std::string& addr, RemotingCommand request,
-                                                 int64_t timeout_ms);
-
- private:
-  net::EventLoop loop_{"test-client"};
-  std::unique_ptr<remoting::RpcClient> rpc_;
-};
+using Client = TestRpcClient;  // test/util/remoting_fixtures.h
 
 // A nameserver plus one broker (the common case).
 struct Cluster {

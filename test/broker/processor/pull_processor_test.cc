@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "broker/processor/response_util.h"
 #include "test/broker/processor/message_path_fixture.h"
 
 namespace tern::processor::testing {
@@ -208,6 +209,38 @@ TEST_CASE("a suspended pull gets PULL_NOT_FOUND with offsets once its suspend ti
   CHECK(r->code == RC::kPullNotFound);
   CHECK(r->remark == std::optional<std::string>("OFFSET_OVERFLOW_ONE"));
   CheckOffsets(*r, 1, 0, 1);
+}
+
+}  // namespace
+}  // namespace tern::processor::testing
+
+namespace tern::processor::testing {
+namespace {
+
+TEST_CASE("pull body is the stored records byte for byte, sent as slices of the mapped log") {
+  MessagePath mp;
+  MakeTopic(mp, "Z", 2);
+  // Interleave two queues so that queue 0's records are not adjacent in the
+  // log: the response then has several slices.
+  for (int i = 0; i < 6; ++i) Send(mp, "Z", i % 2, "A", std::string(100 + i, 'a' + i));
+  mp.Dispatch();
+  RemotingCommand r = mp.Call(PullRequest(PullHeader("CG", "Z", 0, 0)));
+  REQUIRE(r.code == RC::kSuccess);
+  store::GetMessageResult stored =
+      mp.store().GetMessage("CG", "Z", QueueId(0), QueueOffset(0), 32, INT32_MAX, nullptr);
+  REQUIRE(stored.messages.size() == 3);
+  CHECK(r.body == ConcatRecords(stored.messages));
+  auto records = DecodeRecords(r.body);
+  REQUIRE(records.size() == 3);
+  CHECK(records[2].body == std::string(104, 'e'));
+
+  // The slices: adjacent records share one; each keeps the views alive.
+  std::vector<remoting::BodySlice> slices = RecordSlices(std::move(stored.messages));
+  CHECK(slices.size() == 3);
+  std::weak_ptr<const void> holder = slices[0].keep_alive;
+  CHECK(!holder.expired());
+  slices.clear();
+  CHECK(holder.expired());
 }
 
 }  // namespace
