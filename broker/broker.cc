@@ -28,6 +28,7 @@ Status Broker::StartParts() {
   TERN_RETURN_IF_ERROR(OpenMeta());   // RocksDB tables, system topics and groups
   TERN_RETURN_IF_ERROR(Listen());     // bind both ports; the loop does not run yet
   TERN_RETURN_IF_ERROR(OpenStore());  // recovery; store host = brokerIP1:bound port (Q12)
+  TERN_RETURN_IF_ERROR(OpenTransactions());  // pending transactions rebuilt from the log
   BuildHandlers();                    // client side, processors, registration
   store_->set_arrival_listener(
       [hold = pull_->hold_service().ArrivalListener(), this](const store::MessageArrival& a) {
@@ -38,6 +39,7 @@ Status Broker::StartParts() {
   hold_started_ = true;
   store_->Start();  // dispatch thread
   delay_->Start();  // the time wheel's thread
+  transactions_->Start();  // the transaction checker's thread
   offset_flush_->Start();
   TERN_RETURN_IF_ERROR(timer_loop_.Start());
   TERN_RETURN_IF_ERROR(io_loop_.Start());  // from here on requests are served
@@ -56,6 +58,7 @@ void Broker::Stop() {
   if (hold_started_) {  // parked pulls get their answer while the listeners are open
     net::RunInLoopAndWait(io_loop_, [this] { pull_->hold_service().Stop(); });
   }
+  if (transactions_) transactions_->Stop();  // no checks sent once the servers stop
   if (fast_server_) fast_server_->Stop();
   if (server_) server_->Stop();
   io_loop_.Stop();
@@ -150,10 +153,25 @@ Status Broker::OpenStore() {
   return Status::Ok();
 }
 
+// The checker reaches producers through ProducerManager, so it is created here.
+Status Broker::OpenTransactions() {
+  producers_ = std::make_unique<ProducerManager>();
+  tx_notifier_ = std::make_unique<transaction::ProducerCheckNotifier>(
+      *producers_, std::vector<remoting::RpcServer*>{server_.get(), fast_server_.get()});
+  transaction::TransactionOptions options;
+  options.timeout_ms = config_.transaction_timeout;
+  options.check_interval_ms = config_.transaction_check_interval;
+  options.check_max = config_.transaction_check_max;
+  options.broker_name = config_.broker_name;
+  auto tx = transaction::TransactionService::Open(*store_, clock_, *tx_notifier_, options);
+  if (!tx.ok()) return tx.status().WithContext("transactions");
+  transactions_ = std::move(tx).value();
+  return Status::Ok();
+}
+
 void Broker::BuildHandlers() {
   notifier_ = std::make_unique<ListenersConsumerIdsNotifier>(
       std::vector<remoting::RpcServer*>{server_.get(), fast_server_.get()});
-  producers_ = std::make_unique<ProducerManager>();
   consumers_ = std::make_unique<ConsumerManager>(*notifier_, ConsumerOptionsFrom(config_));
   locks_ = std::make_unique<RebalanceLockManager>(clock_, config_.rebalance_lock_max_live_time);
   housekeeping_ = std::make_unique<ClientHousekeeping>(*producers_, *consumers_, clock_);
@@ -164,17 +182,26 @@ void Broker::BuildHandlers() {
   subscriptions_ = std::make_unique<processor::ConsumerManagerSubscriptions>(*consumers_);
   processor::SendHooks send_hooks;
   send_hooks.schedule = delay::MakeSendHook(delay_->interceptor(), clock_);
+  send_hooks.half_message = transaction::ToHalfMessage;
+  stats_ = std::make_unique<processor::BrokerStats>(clock_.NowMs());
+  processor::SendOptions send_options = SendOptionsFrom(config_);
+  send_options.stats = stats_.get();
+  send_back_ = std::make_unique<processor::SendBackProcessor>(*topics_, *groups_, *store_,
+                                                              send_options, send_hooks.schedule);
   send_ = std::make_unique<processor::SendProcessor>(*topics_, *groups_, *store_,
-                                                     SendOptionsFrom(config_), send_hooks);
+                                                     std::move(send_options), send_hooks);
   cancel_ = std::make_unique<delay::CancelProcessor>(*delay_);
+  end_transaction_ = std::make_unique<processor::EndTransactionProcessor>(
+      *transactions_, io_loop_, processor::EndTransactionOptions{config_.broker_role == "SLAVE"});
+  processor::PullOptions pull_options = PullOptionsFrom(config_);
+  pull_options.stats = stats_.get();
   pull_ = std::make_unique<processor::PullProcessor>(*store_, *topics_, *groups_, *offset_table_,
                                                      subscriptions_.get(), clock_,
-                                                     PullOptionsFrom(config_));
+                                                     std::move(pull_options));
   offsets_ = std::make_unique<processor::OffsetProcessor>(*store_, *offset_table_);
   query_ = std::make_unique<processor::QueryProcessor>(*store_);
   topic_admin_ = std::make_unique<processor::TopicAdminProcessor>(*topics_, *store_);
   group_admin_ = std::make_unique<processor::GroupAdminProcessor>(*groups_, *offset_table_);
-  stats_ = std::make_unique<processor::BrokerStats>(clock_.NowMs());
   // TODO(broker admin): UPDATE_BROKER_CONFIG changes reach only what the
   // runtime processor reports; no config listener pushes them to the parts yet.
   runtime_ = std::make_unique<processor::BrokerRuntimeProcessor>(config_, *store_, *stats_, clock_);
@@ -202,7 +229,9 @@ void Broker::BuildHandlers() {
 void Broker::RegisterHandlers(remoting::RpcServer& server, bool serve_pulls) {
   RegisterClientHandlers(*client_, server);
   send_->Register(server);
+  send_back_->Register(server);
   cancel_->Register(server);
+  end_transaction_->Register(server);
   if (serve_pulls) pull_->Register(server);
   offsets_->Register(server);
   query_->Register(server);

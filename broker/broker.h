@@ -43,12 +43,14 @@
 #include "broker/processor/consume_stats_processor.h"
 #include "broker/processor/consumer_call_processor.h"
 #include "broker/processor/consumer_subscription_lookup.h"
+#include "broker/processor/end_transaction_processor.h"
 #include "broker/processor/group_admin_processor.h"
 #include "broker/processor/offset_flush_service.h"
 #include "broker/processor/offset_processor.h"
 #include "broker/processor/pull_processor.h"
 #include "broker/processor/query_processor.h"
 #include "broker/processor/reset_offset_processor.h"
+#include "broker/processor/send_back_processor.h"
 #include "broker/processor/send_processor.h"
 #include "broker/processor/topic_admin_processor.h"
 #include "broker/registration/broker_registration.h"
@@ -56,6 +58,8 @@
 #include "broker/store/retention.h"
 #include "broker/topic/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
+#include "broker/transaction/check_notifier.h"
+#include "broker/transaction/transaction_service.h"
 #include "src/base/clock.h"
 #include "src/base/status.h"
 #include "src/net/event_loop.h"
@@ -97,6 +101,7 @@ class Broker {
   Status OpenMeta();
   Status Listen();
   Status OpenStore();
+  Status OpenTransactions();
   void BuildHandlers();
   void RegisterHandlers(remoting::RpcServer& server, bool serve_pulls);
   void ArmTimers();
@@ -135,7 +140,11 @@ class Broker {
   std::unique_ptr<processor::ConsumerManagerSubscriptions> subscriptions_;
   std::unique_ptr<delay::ScheduleService> delay_;  // delay levels and timer messages
   std::unique_ptr<delay::CancelProcessor> cancel_;
+  std::unique_ptr<transaction::ProducerCheckNotifier> tx_notifier_;
+  std::unique_ptr<transaction::TransactionService> transactions_;  // half messages, checker
+  std::unique_ptr<processor::EndTransactionProcessor> end_transaction_;
   std::unique_ptr<processor::SendProcessor> send_;
+  std::unique_ptr<processor::SendBackProcessor> send_back_;  // CONSUMER_SEND_MSG_BACK
   std::unique_ptr<processor::PullProcessor> pull_;
   std::unique_ptr<processor::OffsetProcessor> offsets_;
   std::unique_ptr<processor::QueryProcessor> query_;

@@ -15,4 +15,4 @@ $(BUILD)/test/broker_integration_test: | $(BUILD)/bin/ternmq
 
 TESTS += broker_wiring
 broker_wiring_TEST_SRCS := test/broker/broker_test.cc
-broker_wiring_TEST_LIBS := brokerwiring delay brokercore broker store meta remoting net protocol base
+broker_wiring_TEST_LIBS := brokerwiring transaction delay brokercore broker store meta remoting net protocol base

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker/processor/response_util.h"
+#include "broker/retry/send_back.h"
 #include "broker/topic/topic_names.h"
 #include "src/base/logging.h"
 #include "src/protocol/codes.h"
@@ -28,9 +29,6 @@ using remoting::RemotingCommand;
 namespace RC = protocol::ResponseCode;
 
 namespace {
-
-// MQVersion V3_4_9: from this request version on, the header's maxReconsumeTimes counts.
-constexpr int32_t kVersionV3_4_9 = 121;
 
 int32_t RandomQueue(int32_t n) {
   thread_local std::minstd_rand rng(std::random_device{}());
@@ -57,6 +55,16 @@ int64_t ParseLong(std::string_view v, int64_t fallback) {
     out = out * 10 + (v[i] - '0');
   }
   return neg ? -out : out;
+}
+
+// Feeds BrokerStats from a send completion (writer or flush thread).
+void CountPut(BrokerStats* stats, const store::PutResult& result) {
+  if (stats == nullptr) return;
+  if (result.stored()) {
+    stats->OnPut(result.count, result.bytes);
+  } else {
+    stats->OnPutFailed();
+  }
 }
 
 }  // namespace
@@ -256,19 +264,15 @@ void SendProcessor::SendSingle(const remoting::RequestContext& /*ctx*/, Remoting
                                fmt::format("subscription group not exist, {}", group)));
       return;
     }
-    int32_t max_times = (*group_config)->retry_max_times;
-    if (request.version >= kVersionV3_4_9 && h.max_reconsume_times) {
-      max_times = *h.max_reconsume_times;
-    }
-    if (msg.reconsume_times >= max_times) {
-      const std::string dlq = topic::DlqTopic(group);
-      auto dlq_config = topics_.CreateTopicInSendMessageBackMethod(dlq, 1,
-                                                                   protocol::kPermReadWrite, 0);
+    const int32_t max_times = retry::MaxReconsumeTimes((*group_config)->retry_max_times,
+                                                       request.version, h.max_reconsume_times);
+    if (retry::ReconsumeExhausted(msg.reconsume_times, max_times)) {
+      auto dlq_config = retry::EnsureDlqTopic(topics_, group);
       if (!dlq_config.ok()) {
         responder.Reply(Response(request, RC::kSystemError, dlq_config.status().message()));
         return;
       }
-      msg.topic = dlq;
+      msg.topic = dlq_config->topic_name;
       msg.queue_id = QueueId(0);
       props.Remove(kDelayTimeLevel);
     }
@@ -331,7 +335,8 @@ void SendProcessor::SendSingle(const remoting::RequestContext& /*ctx*/, Remoting
   store_.commit_log().Submit(
       msg.AsRecord(), wait,
       [response = std::move(response), responder = std::move(responder), uniq_key = std::move(uniq_key),
-       response_queue_id, max_size](store::PutResult result) mutable {
+       response_queue_id, max_size, stats = options_.stats](store::PutResult result) mutable {
+        CountPut(stats, result);
         SendOutcome outcome = MapPutResult(result, max_size);
         response.code = outcome.code;
         if (!outcome.remark.empty()) response.remark = std::move(outcome.remark);
@@ -405,7 +410,8 @@ void SendProcessor::SendBatch(const remoting::RequestContext& /*ctx*/, RemotingC
   store_.commit_log().SubmitBatch(
       header, std::span<const protocol::BatchEntry>(*entries), wait,
       [response = std::move(response), responder = std::move(responder), queue_id,
-       max_size](store::PutResult result) mutable {
+       max_size, stats = options_.stats](store::PutResult result) mutable {
+        CountPut(stats, result);
         SendOutcome outcome = MapPutResult(result, max_size);
         response.code = outcome.code;
         if (!outcome.remark.empty()) response.remark = std::move(outcome.remark);

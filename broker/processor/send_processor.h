@@ -24,6 +24,7 @@
 #include <functional>
 #include <string>
 
+#include "broker/processor/broker_stats.h"
 #include "broker/store/message_store.h"
 #include "broker/topic/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
@@ -43,6 +44,10 @@ struct SendOptions {
   int32_t max_message_size = 4 * 1024 * 1024;    // maxMessageSize (body)
   bool reject_transaction_message = false;       // rejectTransactionMessage
   bool generate_uniq_key = true;                 // 5.x: add UNIQ_KEY when a producer omits it
+  // Optional: fed from the send completion (OnPut per stored put, a batch
+  // counting its messages; OnPutFailed when the store refuses one). Must
+  // outlive every pending send. Any thread (BrokerStats is synchronized).
+  BrokerStats* stats = nullptr;
 };
 
 // A single message about to be stored, owning its strings, so that a hook can

@@ -40,7 +40,7 @@ TEST_CASE("each delay level is delivered at store time plus its delay, not earli
     delivered += level == 18 ? 2 : 1;
     REQUIRE(f.Read("T", 1).size() == delivered);
     CHECK(s.max_lateness_ms == 0);
-    const Stored& m = f.Read("T", 1)[delivered - 1];
+    const Stored m = f.Read("T", 1)[delivered - 1];  // a copy: Read returns a temporary
     CHECK(m.store_timestamp >= due);
     CHECK(m.Prop("UNIQ_KEY") == (level == 18 ? clamped : uniq[level]));
     if (level < 18) CHECK(m.body == "body-" + std::to_string(level));

@@ -29,6 +29,7 @@
 #include "broker/processor/client_processor.h"
 #include "broker/processor/consume_stats_processor.h"
 #include "broker/processor/consumer_call_processor.h"
+#include "broker/processor/pull_processor.h"
 #include "broker/processor/reset_offset_processor.h"
 #include "broker/processor/send_processor.h"
 #include "broker/store/message_store.h"
@@ -90,6 +91,8 @@ struct AdminFixtureOptions {
   ConsumerCallOptions calls;
   BrokerRuntimeOptions runtime;
   BrokerAdminOptions admin;
+  // Send and pull feed the fixture's BrokerStats (SendOptions/PullOptions::stats).
+  bool feed_stats = false;
 };
 
 class AdminBroker {
@@ -137,8 +140,18 @@ class AdminBroker {
     server_->SetConnectionClosedHandler(
         [this](ConnectionId id, const std::string&) { housekeeping_->OnConnectionClosed(id); });
 
-    send_ = std::make_unique<SendProcessor>(*topics_, *groups_, *store_, SendOptions{});
+    SendOptions send_options;
+    PullOptions pull_options;
+    if (options.feed_stats) {
+      send_options.stats = &stats_;
+      pull_options.stats = &stats_;
+    }
+    send_ = std::make_unique<SendProcessor>(*topics_, *groups_, *store_, send_options);
     send_->Register(*server_);
+    // Pulls must carry their subscription (flag 0x4); no long polling here.
+    pull_ = std::make_unique<PullProcessor>(*store_, *topics_, *groups_, *offset_table_, nullptr,
+                                            clock_, pull_options);
+    pull_->Register(*server_);
     runtime_ =
         std::make_unique<BrokerRuntimeProcessor>(config_, *store_, stats_, clock_, options.runtime);
     consume_stats_ = std::make_unique<ConsumeStatsProcessor>(*topics_, *store_, *offset_table_,
@@ -266,6 +279,7 @@ class AdminBroker {
   std::unique_ptr<broker::ClientProcessor> client_processor_;
   std::unique_ptr<broker::ClientHousekeeping> housekeeping_;
   std::unique_ptr<SendProcessor> send_;
+  std::unique_ptr<PullProcessor> pull_;
   std::unique_ptr<BrokerRuntimeProcessor> runtime_;
   std::unique_ptr<ConsumeStatsProcessor> consume_stats_;
   std::unique_ptr<BrokerAdminProcessor> admin_;

@@ -37,8 +37,8 @@ struct Fixture {
   std::unique_ptr<CommitLog> log;
   std::unique_ptr<meta::MetaDb> meta_db;
   std::unique_ptr<meta::KeyIndex> index;
+  FaultInjectingFileIo queue_io;  // the consume queues' file layer; outlives `queues`
   std::unique_ptr<ConsumeQueueTable> queues;
-  FaultInjectingFileIo queue_io;  // the consume queues' file layer
 
   explicit Fixture(int64_t segment_size = 4096) {
     checkpoint = std::move(Checkpoint::Open(FileIo::Default(), tmp.Sub("checkpoint")).value());
