@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <string_view>
 
+#include "tools/bench/consumer_bench.h"
 #include "tools/bench/delay_bench.h"
+#include "tools/bench/producer_bench.h"
 #include "tools/bench/store_bench.h"
 #include "tools/commands.h"
 
@@ -19,11 +21,18 @@ int BenchMain(int argc, char** argv) {
         "           raw sequential writes and write+fdatasync measured in the same run\n"
         "           (ternmq bench store --help)\n"
         "  delay    scheduled delivery: lateness p50/p99/max at a steady due rate, and memory\n"
-        "           with many messages pending (ternmq bench delay --help)\n");
+        "           with many messages pending (ternmq bench delay --help)\n"
+        "  producer send TPS and send RT p50/p99/max through the SDK (sync, async, oneway,\n"
+        "           batch), broker CPU s per million messages and RSS, against a 1 KiB\n"
+        "           loopback ping-pong (ternmq bench producer --help)\n"
+        "  consumer consume TPS and end-to-end latency p50/p99 with long-polling pulls while\n"
+        "           producing at a set rate (ternmq bench consumer --help)\n");
     return 0;
   }
   if (what == "store") return bench::RunStoreBench(argc - 1, argv + 1);
   if (what == "delay") return bench::RunDelayBench(argc - 1, argv + 1);
+  if (what == "producer") return bench::RunProducerBench(argc - 1, argv + 1);
+  if (what == "consumer") return bench::RunConsumerBench(argc - 1, argv + 1);
   std::fprintf(stderr, "ternmq bench: unknown benchmark '%.*s' (see 'ternmq bench help')\n",
                static_cast<int>(what.size()), what.data());
   return 2;

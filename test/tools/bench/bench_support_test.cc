@@ -1,0 +1,50 @@
+// The measuring parts of `ternmq bench producer/consumer`.
+#include "tools/bench/bench_support.h"
+
+#include <doctest/doctest.h>
+
+namespace tern::bench {
+namespace {
+
+TEST_CASE("latency histogram reports exact percentiles below 65 ms and the exact max") {
+  LatencyHistogram h;
+  for (int i = 1; i <= 100; ++i) h.Record(i);
+  h.Record(250'000);  // coarse range
+  LatencyHistogram::Summary s = h.TakeInterval();
+  CHECK(s.count == 101);
+  CHECK(s.p50 == 51);
+  CHECK(s.p99 == 100);
+  CHECK(s.max == 250'000);
+  // The interval was reset, the total was not.
+  CHECK(h.TakeInterval().count == 0);
+  LatencyHistogram::Summary t = h.Total();
+  CHECK(t.count == 101);
+  CHECK(t.p50 == 51);
+}
+
+TEST_CASE("latency histogram clamps to the coarse range and never reports above the max") {
+  LatencyHistogram h;
+  h.Record(70'400);  // 1 ms buckets from 65,536 us
+  LatencyHistogram::Summary s = h.Total();
+  CHECK(s.p50 <= 70'400);
+  CHECK(s.p50 >= 69'400);
+  h.Record(-5);  // a clock step backwards counts as 0
+  CHECK(h.Total().count == 2);
+}
+
+TEST_CASE("ping-pong baseline measures round trips over loopback") {
+  auto r = MeasurePingPong(1024, 0.2);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->round_trips_per_s > 100);
+  CHECK(r->p50_us > 0);
+}
+
+TEST_CASE("thousands separators") {
+  CHECK(WithCommas(0) == "0");
+  CHECK(WithCommas(999) == "999");
+  CHECK(WithCommas(1000) == "1,000");
+  CHECK(WithCommas(-1234567) == "-1,234,567");
+}
+
+}  // namespace
+}  // namespace tern::bench

@@ -1,0 +1,155 @@
+// Shared parts of `ternmq bench producer` and `ternmq bench consumer`:
+//   * LatencyHistogram — microsecond latencies, recorded from any thread,
+//     read per interval (TakeInterval) and in total;
+//   * DevServer — `ternmq dev` started as a child process on free ports, with
+//     the broker's CPU time (/proc/<pid>/stat utime+stime) and peak RSS
+//     (VmHWM in /proc/<pid>/status);
+//   * MeasurePingPong — the baseline: 1 KiB request/response round trips
+//     through src/remoting (RpcServer echo and RpcClient in this process).
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "src/base/properties.h"
+#include "src/base/status.h"
+#include "tools/cli.h"
+
+namespace tern::bench {
+
+// Monotonic microseconds (steady clock); comparable within this process only.
+int64_t NowMicros();
+
+// Any thread; lock-free recording. Values are in microseconds: exact below
+// 65,536 µs, then 1 ms buckets up to 10 s; larger values count in the last
+// bucket (the maximum is kept exactly).
+class LatencyHistogram {
+ public:
+  LatencyHistogram();
+  void Record(int64_t micros);
+
+  struct Summary {
+    int64_t count = 0;
+    int64_t p50 = 0;
+    int64_t p99 = 0;
+    int64_t max = 0;
+    double mean = 0;
+  };
+  // Figures since the last TakeInterval() (and resets them). One reader thread.
+  Summary TakeInterval();
+  // Figures over everything recorded.
+  Summary Total() const;
+
+ private:
+  static constexpr int64_t kExact = 65'536;
+  static constexpr int64_t kCoarseBuckets = 10'000;  // 1 ms each, up to 10 s
+  static constexpr size_t kBuckets = kExact + kCoarseBuckets;
+  struct Counts {
+    std::unique_ptr<std::atomic<int64_t>[]> buckets;
+    std::atomic<int64_t> count{0};
+    std::atomic<int64_t> sum{0};
+    std::atomic<int64_t> max{0};
+    Counts();
+    void Record(size_t bucket, int64_t micros);
+  };
+  static size_t BucketOf(int64_t micros);
+  static int64_t ValueOf(size_t bucket);
+  static Summary Summarize(const std::vector<int64_t>& buckets, int64_t count, int64_t sum,
+                           int64_t max);
+
+  Counts interval_;
+  Counts total_;
+};
+
+// `ternmq dev` as a child process (this very binary, /proc/self/exe) with the
+// nameserver and broker on free ports of 127.0.0.1 and data in a temporary
+// directory that Stop() removes. Owner thread only.
+class DevServer {
+ public:
+  // `extra` goes to `ternmq dev` as is (e.g. "--flushDiskType=SYNC_FLUSH").
+  static Result<std::unique_ptr<DevServer>> Start(const std::vector<std::string>& extra);
+  ~DevServer();  // Stop()
+
+  const std::string& namesrv_addr() const { return namesrv_addr_; }
+  const std::string& broker_addr() const { return broker_addr_; }
+  pid_t pid() const { return pid_; }
+
+  // utime + stime of the child so far, in seconds.
+  double CpuSeconds() const;
+  // VmHWM (peak resident set) and VmRSS of the child, in bytes (0 if unknown).
+  int64_t PeakRssBytes() const;
+  int64_t RssBytes() const;
+  // The RSS split: anonymous memory (heap, stacks) and file-backed pages
+  // (mostly the mapped CommitLog and consume queues, which the kernel can drop).
+  int64_t RssAnonBytes() const;
+  int64_t RssFileBytes() const;
+
+  // SIGTERM, wait (10 s, then SIGKILL), remove the data directory.
+  void Stop();
+
+ private:
+  DevServer() = default;
+  int64_t StatusField(const char* key) const;
+
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::thread drain_;  // reads the child's stdout after boot so it never blocks
+  std::string dir_;
+  std::string namesrv_addr_;
+  std::string broker_addr_;
+};
+
+// Round trips per second of `body_bytes` request + response between an
+// RpcClient and an in-process RpcServer echo handler over loopback TCP, one at
+// a time, for `seconds`. Also returns the p50 round trip.
+struct PingPongResult {
+  double round_trips_per_s = 0;
+  int64_t p50_us = 0;
+};
+Result<PingPongResult> MeasurePingPong(int body_bytes, double seconds);
+
+// "12,345,678"
+std::string WithCommas(int64_t v);
+
+// Options shared by `bench producer` and `bench consumer`.
+struct ClientBenchArgs {
+  std::string namesrv;  // -n; empty: spawn `ternmq dev`
+  bool spawn_dev = false;
+  std::string topic = "BenchmarkTest";
+  int threads = 1;
+  int size = 1024;
+  double duration_s = 10;
+  std::string mode = "sync";  // sync | async | oneway
+  int window = 1024;
+  int batch = 1;
+  double baseline_s = 2;
+  int64_t rate = 0;  // consumer bench: messages/s to produce (0 = as fast as possible)
+  PropertyList dev_overrides;
+};
+// The option table (both benches); `with_rate` adds --rate.
+std::vector<tools::OptionSpec> ClientBenchOptions(bool with_rate);
+// 0: run; -1: --help printed; 2: bad option (message printed).
+int ParseClientBenchArgs(const tools::CommandSpec& spec, int argc, char** argv,
+                         ClientBenchArgs* out);
+
+// Where the bench sends: the nameserver of -n, or a spawned `ternmq dev`.
+struct BenchTarget {
+  std::unique_ptr<DevServer> dev;  // null with -n
+  std::string namesrv;
+};
+Result<BenchTarget> StartTarget(const ClientBenchArgs& args);
+
+// Prints the ping-pong baseline line; returns round trips/s (0 when skipped or failed).
+double RunBaseline(const ClientBenchArgs& args);
+
+// Prints the broker's CPU seconds per million messages and peak RSS.
+void PrintBrokerCost(const DevServer* dev, double cpu_before_s, int64_t messages);
+
+}  // namespace tern::bench
