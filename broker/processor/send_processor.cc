@@ -67,6 +67,27 @@ void CountPut(BrokerStats* stats, const store::PutResult& result) {
   }
 }
 
+// Completes a send once the store has the put's outcome (runs on the
+// commit-log writer or flush thread; Reply posts to the loop). A batch answers
+// the comma-separated msgId list (quirk Q17).
+void ReplyToPut(const store::PutResult& result, bool batch, int32_t queue_id, int32_t max_size,
+                BrokerStats* stats, std::string transaction_id, RemotingCommand response,
+                remoting::Responder& responder) {
+  CountPut(stats, result);
+  SendOutcome outcome = MapPutResult(result, max_size);
+  response.code = outcome.code;
+  if (!outcome.remark.empty()) response.remark = std::move(outcome.remark);
+  if (result.stored()) {
+    protocol::SendMessageResponseHeader header;
+    header.msg_id = batch ? result.MsgIdList() : result.MsgId();
+    header.queue_id = queue_id;
+    header.queue_offset = result.queue_offset.value();
+    if (!transaction_id.empty()) header.transaction_id = std::move(transaction_id);
+    header.Encode(&response.ext_fields);
+  }
+  responder.Reply(std::move(response));
+}
+
 }  // namespace
 
 protocol::MessageRecord OutgoingMessage::AsRecord() const {
@@ -336,19 +357,8 @@ void SendProcessor::SendSingle(const remoting::RequestContext& /*ctx*/, Remoting
       msg.AsRecord(), wait,
       [response = std::move(response), responder = std::move(responder), uniq_key = std::move(uniq_key),
        response_queue_id, max_size, stats = options_.stats](store::PutResult result) mutable {
-        CountPut(stats, result);
-        SendOutcome outcome = MapPutResult(result, max_size);
-        response.code = outcome.code;
-        if (!outcome.remark.empty()) response.remark = std::move(outcome.remark);
-        if (result.stored()) {
-          protocol::SendMessageResponseHeader header;
-          header.msg_id = result.MsgId();
-          header.queue_id = response_queue_id;
-          header.queue_offset = result.queue_offset.value();
-          if (!uniq_key.empty()) header.transaction_id = std::move(uniq_key);
-          header.Encode(&response.ext_fields);
-        }
-        responder.Reply(std::move(response));
+        ReplyToPut(result, /*batch=*/false, response_queue_id, max_size, stats,
+                   std::move(uniq_key), std::move(response), responder);
       });
 }
 
@@ -411,18 +421,8 @@ void SendProcessor::SendBatch(const remoting::RequestContext& /*ctx*/, RemotingC
       header, std::span<const protocol::BatchEntry>(*entries), wait,
       [response = std::move(response), responder = std::move(responder), queue_id,
        max_size, stats = options_.stats](store::PutResult result) mutable {
-        CountPut(stats, result);
-        SendOutcome outcome = MapPutResult(result, max_size);
-        response.code = outcome.code;
-        if (!outcome.remark.empty()) response.remark = std::move(outcome.remark);
-        if (result.stored()) {
-          protocol::SendMessageResponseHeader header;
-          header.msg_id = result.MsgIdList();
-          header.queue_id = queue_id;
-          header.queue_offset = result.queue_offset.value();
-          header.Encode(&response.ext_fields);
-        }
-        responder.Reply(std::move(response));
+        ReplyToPut(result, /*batch=*/true, queue_id, max_size, stats, /*transaction_id=*/{},
+                   std::move(response), responder);
       });
 }
 

@@ -23,22 +23,12 @@ ternmq::Status Invalid(std::string msg) {
   return ternmq::Status(StatusCode::kInvalidArgument, "ProducerOptions." + msg);
 }
 
-ClientConfig ToClientConfig(const ternmq::ProducerOptions& o, const std::string& instance_name) {
-  ClientConfig c;
-  c.name_servers = o.name_servers;
-  c.instance_name = instance_name;
-  c.route_refresh_interval_ms = o.route_refresh_interval_ms;
-  c.heartbeat_interval_ms = o.heartbeat_interval_ms;
-  c.rpc_timeout_ms = o.send_timeout_ms;
-  return c;
-}
-
 }  // namespace
 
 ternmq::Status ValidateProducerOptions(const ternmq::ProducerOptions& o) {
   if (auto st = ValidateGroup(o.group, "ProducerOptions.group"); !st.ok()) return st;
   if (o.send_timeout_ms <= 0) return Invalid("send_timeout_ms must be > 0");
-  if (auto st = ValidateClientConfig(ToClientConfig(o, o.instance_name), "ProducerOptions");
+  if (auto st = ValidateClientConfig(ClientConfigFrom(o, o.send_timeout_ms), "ProducerOptions");
       !st.ok())
     return st;
   if (o.retry_times_when_send_failed < 0) return Invalid("retry_times_when_send_failed must be >= 0");
@@ -73,12 +63,6 @@ class ProducerImpl::OpGuard {
   bool ok_;
 };
 
-// Options with instance_name resolved, so that client_id() is known before Start().
-ternmq::ProducerOptions WithInstanceName(ternmq::ProducerOptions options) {
-  if (options.instance_name.empty()) options.instance_name = DefaultInstanceName();
-  return options;
-}
-
 ProducerImpl::ProducerImpl(ternmq::ProducerOptions options, const Clock& clock)
     : options_(WithInstanceName(std::move(options))),
       clock_(clock),
@@ -97,7 +81,7 @@ ternmq::Status ProducerImpl::Start() {
                                                          ? "producer already started"
                                                          : "producer was shut down");
   }
-  auto instance = ClientInstance::Acquire(ToClientConfig(options_, options_.instance_name));
+  auto instance = ClientInstance::Acquire(ClientConfigFrom(options_, options_.send_timeout_ms));
   if (!instance.ok()) return instance.status();
   if (auto st = (*instance)->RegisterProducer(options_.group); !st.ok()) {
     ClientInstance::Release(*instance);

@@ -35,26 +35,11 @@ namespace {
 
 using ternmq::StatusCode;
 
-ClientConfig ToClientConfig(const ternmq::PullConsumerOptions& o) {
-  ClientConfig c;
-  c.name_servers = o.name_servers;
-  c.instance_name = o.instance_name;
-  c.route_refresh_interval_ms = o.route_refresh_interval_ms;
-  c.heartbeat_interval_ms = o.heartbeat_interval_ms;
-  c.rpc_timeout_ms = o.rpc_timeout_ms;
-  return c;
-}
-
-ternmq::PullConsumerOptions WithInstanceName(ternmq::PullConsumerOptions o) {
-  if (o.instance_name.empty()) o.instance_name = DefaultInstanceName();
-  return o;
-}
-
 }  // namespace
 
 ternmq::Status ValidatePullConsumerOptions(const ternmq::PullConsumerOptions& o) {
   if (auto st = ValidateGroup(o.group, "PullConsumerOptions.group"); !st.ok()) return st;
-  if (auto st = ValidateClientConfig(ToClientConfig(o), "PullConsumerOptions"); !st.ok()) return st;
+  if (auto st = ValidateClientConfig(ClientConfigFrom(o, o.rpc_timeout_ms), "PullConsumerOptions"); !st.ok()) return st;
   if (o.pull_timeout_ms <= 0) {
     return ternmq::Status(StatusCode::kInvalidArgument, "PullConsumerOptions.pull_timeout_ms must be > 0");
   }
@@ -90,7 +75,7 @@ ternmq::Status PullConsumerImpl::Start() {
                                                          ? "consumer already started"
                                                          : "consumer was shut down");
   }
-  auto instance = ClientInstance::Acquire(ToClientConfig(options_));
+  auto instance = ClientInstance::Acquire(ClientConfigFrom(options_, options_.rpc_timeout_ms));
   if (!instance.ok()) return instance.status();
   ConsumerRegistration registration;
   const std::string group = options_.group;

@@ -29,21 +29,6 @@ ternmq::Status Invalid(std::string msg) {
   return ternmq::Status(StatusCode::kInvalidArgument, "PushConsumerOptions." + msg);
 }
 
-ClientConfig ToClientConfig(const ternmq::PushConsumerOptions& o) {
-  ClientConfig c;
-  c.name_servers = o.name_servers;
-  c.instance_name = o.instance_name;
-  c.route_refresh_interval_ms = o.route_refresh_interval_ms;
-  c.heartbeat_interval_ms = o.heartbeat_interval_ms;
-  c.rpc_timeout_ms = o.rpc_timeout_ms;
-  return c;
-}
-
-ternmq::PushConsumerOptions WithInstanceName(ternmq::PushConsumerOptions o) {
-  if (o.instance_name.empty()) o.instance_name = DefaultInstanceName();
-  return o;
-}
-
 protocol::ConsumeFromWhere ToProtocol(ternmq::ConsumeFromWhere w) {
   switch (w) {
     case ternmq::ConsumeFromWhere::kFirstOffset:
@@ -60,7 +45,7 @@ protocol::ConsumeFromWhere ToProtocol(ternmq::ConsumeFromWhere w) {
 
 ternmq::Status ValidatePushConsumerOptions(const ternmq::PushConsumerOptions& o) {
   if (auto st = ValidateGroup(o.group, "PushConsumerOptions.group"); !st.ok()) return st;
-  if (auto st = ValidateClientConfig(ToClientConfig(o), "PushConsumerOptions"); !st.ok()) return st;
+  if (auto st = ValidateClientConfig(ClientConfigFrom(o, o.rpc_timeout_ms), "PushConsumerOptions"); !st.ok()) return st;
   if (o.consume_threads < 1 || o.consume_threads > 1000) return Invalid("consume_threads must be 1..1000");
   if (o.consume_batch_size < 1 || o.consume_batch_size > 1024)
     return Invalid("consume_batch_size must be 1..1024");
@@ -158,7 +143,7 @@ ternmq::Status PushConsumerImpl::Start() {
           protocol::BuildSubscriptionData(RetryTopic(), "*", "TAG", clock_.NowMs());
     }
   }
-  auto instance = ClientInstance::Acquire(ToClientConfig(options_));
+  auto instance = ClientInstance::Acquire(ClientConfigFrom(options_, options_.rpc_timeout_ms));
   if (!instance.ok()) return instance.status();
   ConsumerRegistration registration;
   registration.data = [this] { return HeartbeatData(); };
