@@ -31,11 +31,8 @@ Result<std::unique_ptr<PullConsumer>> PullConsumer::Create(const PullConsumerOpt
 }  // namespace ternmq
 
 namespace tern::client {
-namespace {
 
 using ternmq::StatusCode;
-
-}  // namespace
 
 ternmq::Status ValidatePullConsumerOptions(const ternmq::PullConsumerOptions& o) {
   if (auto st = ValidateGroup(o.group, "PullConsumerOptions.group"); !st.ok()) return st;
