@@ -14,40 +14,16 @@
 #include "broker/store/message_store.h"
 #include "src/protocol/message_codec.h"
 #include "src/protocol/message_properties.h"
+#include "test/util/stored_message.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::delay::testing {
 
 inline constexpr int64_t kT0 = 1'700'000'000'000;
 
-inline std::string Props(std::initializer_list<std::pair<std::string, std::string>> kv) {
-  std::string out;
-  for (const auto& [k, v] : kv) protocol::AppendProperty(&out, k, v);
-  return out;
-}
-
-// A stored record with its own copies of the strings.
-struct Stored {
-  std::string topic;
-  int32_t queue_id = 0;
-  int64_t queue_offset = 0;
-  int64_t store_timestamp = 0;
-  int64_t born_timestamp = 0;
-  int32_t flag = 0;
-  int32_t reconsume_times = 0;
-  std::string body;
-  std::string properties;
-  std::optional<std::string> Prop(std::string_view key) const {
-    auto v = protocol::FindProperty(properties, key);
-    return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
-  }
-};
-
-inline Stored ToStored(const protocol::MessageRecord& r) {
-  return Stored{std::string(r.topic), r.queue_id.value(), r.queue_offset.value(),
-                r.store_timestamp,    r.born_timestamp,   r.flag,
-                r.reconsume_times,    std::string(r.body), std::string(r.properties)};
-}
+using ::tern::testing::Props;
+using ::tern::testing::ToStored;
+using Stored = ::tern::testing::StoredMessage;
 
 struct DelayFixture {
   ::tern::testing::TempDir tmp;

@@ -124,12 +124,6 @@ RemotingCommand SendRequest(const protocol::SendMessageRequestHeader& h, std::st
   return r;
 }
 
-std::string Props(std::initializer_list<std::pair<std::string, std::string>> kv) {
-  std::string out;
-  for (const auto& [k, v] : kv) protocol::AppendProperty(&out, k, v);
-  return out;
-}
-
 protocol::PullMessageRequestHeader PullHeader(const std::string& group, const std::string& topic,
                                               int queue_id, int64_t offset,
                                               std::optional<std::string> sub) {

@@ -24,6 +24,7 @@
 #include "src/remoting/rpc_client.h"
 #include "test/util/child_process.h"
 #include "test/util/remoting_fixtures.h"
+#include "test/util/stored_message.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::testing {
@@ -76,7 +77,6 @@ protocol::SendMessageRequestHeader SendHeader(const std::string& topic, int queu
                                               const std::string& properties = {});
 RemotingCommand SendRequest(const protocol::SendMessageRequestHeader& h, std::string body,
                             int32_t code = Q::kSendMessageV2);
-std::string Props(std::initializer_list<std::pair<std::string, std::string>> kv);
 protocol::PullMessageRequestHeader PullHeader(const std::string& group, const std::string& topic,
                                               int queue_id, int64_t offset,
                                               std::optional<std::string> sub = "*");

@@ -36,6 +36,7 @@
 #include "src/protocol/send_headers.h"
 #include "src/remoting/rpc_client.h"
 #include "src/remoting/rpc_server.h"
+#include "test/util/stored_message.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::processor::testing {
@@ -266,11 +267,7 @@ inline RemotingCommand SendRequest(int32_t code, const protocol::SendMessageRequ
   return r;
 }
 
-inline std::string Props(std::initializer_list<std::pair<std::string, std::string>> kv) {
-  std::string out;
-  for (const auto& [k, v] : kv) protocol::AppendProperty(&out, k, v);
-  return out;
-}
+using ::tern::testing::Props;
 
 inline protocol::PullMessageRequestHeader PullHeader(const std::string& group,
                                                      const std::string& topic, int queue_id,

@@ -29,6 +29,7 @@
 #include "src/protocol/message_properties.h"
 #include "src/remoting/rpc_client.h"
 #include "src/remoting/rpc_server.h"
+#include "test/util/stored_message.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::transaction::testing {
@@ -36,37 +37,9 @@ namespace tern::transaction::testing {
 inline constexpr int64_t kT0 = 1'700'000'000'000;
 inline constexpr int32_t kRegisterProducerCode = 9901;  // test only
 
-inline std::string Props(std::initializer_list<std::pair<std::string, std::string>> kv) {
-  std::string out;
-  for (const auto& [k, v] : kv) protocol::AppendProperty(&out, k, v);
-  return out;
-}
-
-struct Stored {
-  std::string topic;
-  int32_t queue_id = 0;
-  int64_t queue_offset = 0;
-  int64_t log_offset = 0;
-  int32_t sys_flag = 0;
-  int64_t prepared_offset = 0;
-  std::string body;
-  std::string properties;
-  std::optional<std::string> Prop(std::string_view key) const {
-    auto v = protocol::FindProperty(properties, key);
-    return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
-  }
-};
-
-inline Stored ToStored(const protocol::MessageRecord& r) {
-  return Stored{std::string(r.topic),
-                r.queue_id.value(),
-                r.queue_offset.value(),
-                r.physical_offset.value(),
-                r.sys_flag,
-                r.prepared_transaction_offset.value(),
-                std::string(r.body),
-                std::string(r.properties)};
-}
+using ::tern::testing::Props;
+using ::tern::testing::ToStored;
+using Stored = ::tern::testing::StoredMessage;
 
 // A transactional producer: one connection to the broker, collecting checks.
 struct Producer {
