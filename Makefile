@@ -12,8 +12,11 @@ ifeq ($(origin CXX),default)
 CXX := g++
 endif
 NPROC := $(shell nproc 2>/dev/null || echo 2)
+# Parallel by default; a sub-make (asan, fuzz) shares its parent's job server.
+ifeq ($(MAKELEVEL),0)
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(NPROC)
+endif
 endif
 MAKEFLAGS += --no-print-directory
 
