@@ -268,10 +268,12 @@ Status ScheduleService::PruneCancelled(int64_t now_ms) {
 // ---- cancel --------------------------------------------------------------------------------
 
 void ScheduleService::Cancel(std::string topic, std::string uniq_key, CancelCallback done) {
+  const PhysicalOffset log_end = store_.commit_log().WrittenEnd();
   {
     std::lock_guard lock(mu_);
     if (!stopped_) {
-      cancels_.push_back(CancelJob{std::move(topic), std::move(uniq_key), std::move(done), 0});
+      cancels_.push_back(
+          CancelJob{std::move(topic), std::move(uniq_key), std::move(done), 0, log_end});
       wake_ = true;
       cv_.notify_one();
       return;
@@ -334,6 +336,10 @@ ScheduleService::CancelStep ScheduleService::DoCancel(CancelJob& job, RunStats* 
     }
   }
   if (!found) {
+    // Indexing follows the log asynchronously: a cancel sent right after its
+    // message may arrive before the message is indexed.
+    auto indexed = store_.key_index()->IndexedEnd();
+    if (indexed.ok() && *indexed < job.log_end_at_arrival) return CancelStep::kRetry;
     return reply(CancelResult::kNotFound,
                  fmt::format("no scheduled message with topic {} and unique key {}", job.topic,
                              job.uniq_key));

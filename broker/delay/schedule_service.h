@@ -140,6 +140,10 @@ class ScheduleService {
     std::string uniq_key;
     CancelCallback done;
     int attempts = 0;
+    // The CommitLog's written end when the cancel arrived: a message sent
+    // before the cancel lies below it, so "not found" is final only once the
+    // key index has caught up to here.
+    PhysicalOffset log_end_at_arrival;
   };
   enum class CancelStep : uint8_t { kDone, kRetry };
 

@@ -110,6 +110,17 @@ using SendCallback = std::function<void(Result<SendResult> result)>;
 using MessageQueueSelector =
     std::function<size_t(const std::vector<MessageQueue>& queues, const Message& message)>;
 
+// The answer to Producer::CancelScheduled.
+enum class CancelResult {
+  kCancelled,         // removed before it was due: it will never be delivered (a repeated
+                      // cancel of the same message answers kCancelled again)
+  kAlreadyDelivered,  // too late: it was delivered to its topic already
+  kNotFound,          // no broker of the topic knows a scheduled message with this key
+};
+
+// "Cancelled", "AlreadyDelivered", "NotFound".
+std::string_view CancelResultName(CancelResult result);
+
 class Producer {
  public:
   // Checks the options (kInvalidArgument names the offending field). Does not
@@ -160,6 +171,27 @@ class Producer {
 
   // The writable queues of `topic` in RocketMQ order (fetching the route if needed).
   virtual Result<std::vector<MessageQueue>> FetchPublishQueues(const std::string& topic) = 0;
+
+  // Cancels a scheduled message (sent with Message::delay_level or
+  // Message::delivery_time_ms) before it is due. `msg_id` is SendResult::msg_id
+  // of its send (the UNIQ_KEY). Asks the master of every broker in the topic's
+  // route (CANCEL_SCHEDULED_MESSAGE, request 5001) until one answers
+  // CANCELLED or ALREADY_DELIVERED; kNotFound when none knows it. Errors:
+  // kInvalidArgument (bad topic, empty msg_id), kIllegalState (not started),
+  // kNotFound (no route), and kBrokerError / kNetworkError / kTimeout (the
+  // last failure) when a broker failed and none answered CANCELLED or
+  // ALREADY_DELIVERED (it might hold the message). Blocks the caller; any
+  // thread. The broker needs messageIndexEnable=true (its default); it finds
+  // the message through its key index and, for a message sent just before,
+  // waits until the index has caught up, so a cancel right after Send works.
+  //
+  //   auto sent = producer->Send(close_if_unpaid);             // due in 30 minutes
+  //   ... order paid ...
+  //   auto r = producer->CancelScheduled("orders", sent->msg_id);
+  //   if (r.ok() && *r == ternmq::CancelResult::kAlreadyDelivered) { /* too late */ }
+  virtual Result<CancelResult> CancelScheduled(const std::string& topic,
+                                               const std::string& msg_id,
+                                               const SendOptions& options = {}) = 0;
 
   // "ip@instance_name".
   virtual const std::string& client_id() const = 0;

@@ -21,4 +21,6 @@ client_TEST_SRCS += test/src/client/rebalance_test.cc test/src/client/process_qu
                     test/src/client/offset_store_test.cc test/src/client/pull_api_test.cc \
                     test/src/client/consumer_fixture.cc \
                     test/src/client/pull_consumer_test.cc test/src/client/push_consumer_test.cc
+client_TEST_SRCS += test/src/client/scheduled_delivery_test.cc \
+                    test/broker/integration/broker_process.cc
 client_TEST_LIBS := ternmqclient remoting net protocol base

@@ -6,6 +6,15 @@
 
 namespace ternmq {
 
+std::string_view CancelResultName(CancelResult result) {
+  switch (result) {
+    case CancelResult::kCancelled: return "Cancelled";
+    case CancelResult::kAlreadyDelivered: return "AlreadyDelivered";
+    case CancelResult::kNotFound: return "NotFound";
+  }
+  return "?";
+}
+
 Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
   if (auto st = tern::client::ValidateProducerOptions(options); !st.ok()) return st;
   return std::unique_ptr<Producer>(
@@ -293,6 +302,64 @@ ternmq::Result<std::vector<ternmq::MessageQueue>> ProducerImpl::FetchPublishQueu
   auto info = instance_->GetPublishInfo(topic, auto_create_, options_.send_timeout_ms);
   if (!info.ok()) return info.status();
   return (*info)->queues;
+}
+
+// ---- cancel a scheduled message ---------------------------------------------------------
+
+namespace {
+// CANCEL_SCHEDULED_MESSAGE (broker/delay/README.md): header topic + uniqKey;
+// SUCCESS with field result = CANCELLED | ALREADY_DELIVERED | NOT_FOUND.
+constexpr int32_t kCancelScheduledMessage = 5001;
+}  // namespace
+
+ternmq::Result<ternmq::CancelResult> ProducerImpl::CancelScheduled(
+    const std::string& topic, const std::string& msg_id, const ternmq::SendOptions& options) {
+  if (auto st = ValidateTopic(topic); !st.ok()) return st;
+  if (msg_id.empty()) {
+    return ternmq::Status(StatusCode::kInvalidArgument,
+                          "CancelScheduled: msg_id (the UNIQ_KEY of SendResult::msg_id) is empty");
+  }
+  OpGuard guard(*this);
+  if (!guard.ok()) return NotRunning();
+  const int64_t timeout_ms = TimeoutOf(options);
+  const int64_t deadline = clock_.MonotonicMs() + timeout_ms;
+  auto route = instance_->FetchRoute(topic, timeout_ms);
+  if (!route.ok()) return route.status();
+  ternmq::Status last_error;
+  for (const auto& broker : route->broker_datas) {
+    auto master = broker.broker_addrs.find(0);
+    if (master == broker.broker_addrs.end()) continue;
+    int64_t left = deadline - clock_.MonotonicMs();
+    if (left <= 0) {
+      last_error = ternmq::Status(StatusCode::kTimeout, "CancelScheduled on " + topic +
+                                                            " timed out after " +
+                                                            std::to_string(timeout_ms) + " ms");
+      break;
+    }
+    auto request = remoting::RemotingCommand::Request(kCancelScheduledMessage);
+    request.SetField("topic", topic);
+    request.SetField("uniqKey", msg_id);
+    auto response = instance_->rpc().InvokeSync(master->second, std::move(request), left);
+    if (!response.ok()) {
+      last_error = FromTern(response.status());
+      continue;
+    }
+    if (response->code != protocol::ResponseCode::kSuccess) {
+      last_error = BrokerError(response->code, response->remark, "broker " + master->second);
+      continue;
+    }
+    auto result = response->Field("result");
+    if (result == "CANCELLED") return ternmq::CancelResult::kCancelled;
+    if (result == "ALREADY_DELIVERED") return ternmq::CancelResult::kAlreadyDelivered;
+    if (result != "NOT_FOUND") {
+      last_error = ternmq::Status(StatusCode::kBrokerError,
+                                  "broker " + master->second +
+                                      " answered CANCEL_SCHEDULED_MESSAGE without a known result",
+                                  response->code);
+    }
+  }
+  if (!last_error.ok()) return last_error;
+  return ternmq::CancelResult::kNotFound;
 }
 
 // ---- async sends -------------------------------------------------------------------------

@@ -56,6 +56,9 @@ class ProducerImpl final : public ternmq::Producer {
                                                  const ternmq::SendOptions& options = {}) override;
   ternmq::Result<std::vector<ternmq::MessageQueue>> FetchPublishQueues(
       const std::string& topic) override;
+  ternmq::Result<ternmq::CancelResult> CancelScheduled(const std::string& topic,
+                                                       const std::string& msg_id,
+                                                       const ternmq::SendOptions& options) override;
   const std::string& client_id() const override { return client_id_; }
 
   // For tests: the shared client (routes, heartbeats). Null unless started.

@@ -12,7 +12,7 @@ const std::vector<AdminCommand>& AllCommands() {
         UpdateSubGroupCommand(),     DeleteSubGroupCommand(),      GetBrokerConfigCommand(),
         UpdateBrokerConfigCommand(), UpdateKvConfigCommand(),      DeleteKvConfigCommand(),
         GetNamesrvConfigCommand(),   UpdateNamesrvConfigCommand(), WipeWritePermCommand(),
-        AddWritePermCommand(),
+        AddWritePermCommand(),       CancelScheduledMessageCommand(),
     };
     return c;
   }();

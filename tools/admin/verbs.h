@@ -28,6 +28,7 @@ AdminCommand GetBrokerConfigCommand();     // get_broker_config.cc
 AdminCommand UpdateBrokerConfigCommand();  // update_broker_config.cc
 AdminCommand UpdateSubGroupCommand();      // update_sub_group.cc
 AdminCommand DeleteSubGroupCommand();      // delete_sub_group.cc
+AdminCommand CancelScheduledMessageCommand();  // cancel_scheduled_message.cc
 
 // Shared by deleteTopic and deleteSubGroup: DELETE_TOPIC_IN_BROKER to every
 // master of `cluster`, then DELETE_TOPIC_IN_NAMESRV to every nameserver.
