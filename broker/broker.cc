@@ -144,6 +144,7 @@ Status Broker::OpenStore() {
       store_->commit_log(), store::FileIo::Default(), clock_, RetentionOptionsFrom(config_));
   delay::ScheduleOptions delay_options;
   delay_options.delay_levels_ms = options.reput.delay_levels_ms;  // the table dispatch uses
+  delay_options.max_delay_ms = config_.timer_max_delay_sec * 1000;
   auto delay = delay::ScheduleService::Open(*store_, *db_, clock_, delay_options);
   if (!delay.ok()) return delay.status().WithContext("schedule service");
   delay_ = std::move(delay).value();

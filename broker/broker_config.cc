@@ -243,6 +243,9 @@ void RegisterBrokerConfig(ConfigRegistry& r, BrokerConfig* c) {
   r.AddBool("warmMapedFileEnable", &c->warm_maped_file_enable,
             "pre-fault each new CommitLog segment (MAP_POPULATE) when it is created");
   r.AddString("messageDelayLevel", &c->message_delay_level, "delay levels 1..N");
+  r.AddInt64("timerMaxDelaySec", &c->timer_max_delay_sec,
+             "furthest delivery time a timer message may ask for, in seconds", 1,
+             100LL * 365 * 24 * 3600);
   r.AddInt("maxTransferBytesOnMessageInMemory", &c->max_transfer_bytes_on_message_in_memory,
            "pull response byte limit, data in memory", 1, 1 << 30);
   r.AddInt("maxTransferCountOnMessageInMemory", &c->max_transfer_count_on_message_in_memory,

@@ -99,6 +99,9 @@ struct BrokerConfig {
   bool warm_maped_file_enable = false;
   std::string message_delay_level =
       "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";  // messageDelayLevel
+  // timerMaxDelaySec: the furthest delivery time a timer message may ask for
+  // (RocketMQ 5's key; TernMQ's default is 40 days instead of 3).
+  int64_t timer_max_delay_sec = 40LL * 24 * 3600;
   int32_t max_transfer_bytes_on_message_in_memory =
       256 * 1024;                                             // maxTransferBytesOnMessageInMemory
   int32_t max_transfer_count_on_message_in_memory = 32;       // maxTransferCountOnMessageInMemory

@@ -199,6 +199,18 @@ TEST_CASE("a message sent with delay level 1 reaches its topic after a second, n
   CHECK(protocol::FindProperty(records[0].properties, "KEYS") == "order-1");
 }
 
+TEST_CASE("timerMaxDelaySec bounds how far ahead a timer message may be scheduled") {
+  Cluster c({"--timerMaxDelaySec=10"});
+  CreateTopic(c, "Horizon", 1);
+  RemotingCommand ok = c.client.Call(
+      c.broker.addr, SendRequest(SendHeader("Horizon", 0, Props({{"TIMER_DELAY_SEC", "5"}})), "soon"));
+  CHECK(ok.code == RC::kSuccess);
+  RemotingCommand far = c.client.Call(
+      c.broker.addr, SendRequest(SendHeader("Horizon", 0, Props({{"TIMER_DELAY_SEC", "60"}})), "far"));
+  CHECK(far.code == RC::kMessageIllegal);
+  CHECK_MESSAGE(far.remark.value_or("").find("10000 ms") != std::string::npos, far.remark.value_or(""));
+}
+
 TEST_CASE("a tag subscription returns only the matching messages") {
   Cluster c;
   CreateTopic(c, "Tags", 1);
