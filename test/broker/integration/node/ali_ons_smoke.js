@@ -69,6 +69,10 @@ setTimeout(() => fail('timed out'), 40000).unref();
   console.log('SMOKE OK');
   // Closing unregisters both clients; do not let a slow close fail the test.
   setTimeout(() => process.exit(0), 3000).unref();
-  await Promise.all([ consumer.close(), producer.close() ]);
+  // ali-ons shares one client (and its sockets) between the two: closing them
+  // together can fail a request still in flight with SocketCloseError. The
+  // smoke test has passed by now, so a close error is reported, not failed.
+  await Promise.all([ consumer.close(), producer.close() ])
+    .catch(err => console.error('close after SMOKE OK:', err && err.message));
   process.exit(0);
 })().catch(err => fail(err && err.stack || err));
