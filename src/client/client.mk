@@ -10,7 +10,8 @@ ternmqclient_SRCS := src/client/status.cc src/client/client_config.cc \
 ternmqclient_SRCS += src/client/md5.cc src/client/rebalance.cc src/client/pull_api.cc \
                      src/client/consumer_requests.cc src/client/offset_store.cc \
                      src/client/process_queue.cc src/client/push_consumer_impl.cc \
-                     src/client/pull_consume.cc src/client/pull_consumer_impl.cc
+                     src/client/pull_consume.cc src/client/pull_consumer_impl.cc \
+                     src/client/transaction_producer_impl.cc
 TESTS += client
 client_TEST_SRCS := test/src/client/status_test.cc test/src/client/send_request_test.cc \
                     test/src/client/topic_publish_info_test.cc \
@@ -22,5 +23,6 @@ client_TEST_SRCS += test/src/client/rebalance_test.cc test/src/client/process_qu
                     test/src/client/consumer_fixture.cc \
                     test/src/client/pull_consumer_test.cc test/src/client/push_consumer_test.cc
 client_TEST_SRCS += test/src/client/scheduled_delivery_test.cc \
-                    test/broker/integration/broker_process.cc
+                    test/broker/integration/broker_process.cc \
+                    test/src/client/transaction_producer_test.cc
 client_TEST_LIBS := ternmqclient remoting net protocol base

@@ -95,6 +95,13 @@ ternmq::Status ClientInstance::Start() {
                          OnConsumerIdsChanged(request.StringOr("consumerGroup", ""));
                          return RemotingCommand::ResponseTo(request, protocol::ResponseCode::kSuccess);
                        });
+    rpc_->RegisterSync(RC::kCheckTransactionState,
+                       [this](const remoting::RequestContext& ctx,
+                              const RemotingCommand& request) -> Result<RemotingCommand> {
+                         std::lock_guard<std::mutex> lock(checkers_mu_);
+                         for (auto& [group, checker] : checkers_) checker(ctx.peer, request);
+                         return RemotingCommand::ResponseTo(request, protocol::ResponseCode::kSuccess);
+                       });
   });
   if (!ok) return ternmq::Status(ternmq::StatusCode::kInternal, "client event loop stopped");
   TERN_LOG_INFO("client {} started, nameservers {}", client_id_,
@@ -127,6 +134,21 @@ ternmq::Status ClientInstance::RegisterProducer(const std::string& group) {
                               client_id_ + "; give one of them another instance_name");
   }
   return ternmq::Status::Ok();
+}
+
+ternmq::Status ClientInstance::RegisterTransactionChecker(const std::string& group,
+                                                          TransactionChecker checker) {
+  std::lock_guard<std::mutex> lock(checkers_mu_);
+  if (!checkers_.emplace(group, std::move(checker)).second) {
+    return ternmq::Status(ternmq::StatusCode::kIllegalState,
+                          "transaction checker of group " + group + " is already registered");
+  }
+  return ternmq::Status::Ok();
+}
+
+void ClientInstance::UnregisterTransactionChecker(const std::string& group) {
+  std::lock_guard<std::mutex> lock(checkers_mu_);
+  checkers_.erase(group);
 }
 
 void ClientInstance::UnregisterProducer(const std::string& group) {

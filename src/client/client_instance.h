@@ -19,6 +19,8 @@
 //
 // NOTIFY_CONSUMER_IDS_CHANGED (40) from a broker is handed to the named
 // consumer group's on_ids_changed (every consumer group when unnamed).
+// CHECK_TRANSACTION_STATE (39) is handed to every registered transaction
+// checker (the checker drops checks of other groups: the group is in the body).
 //
 // Threading: any thread; internally synchronized (mu_ guards the tables).
 // Sync calls block the caller and must not run on the loop thread; timers and
@@ -86,6 +88,16 @@ class ClientInstance {
   ternmq::Status RegisterConsumer(const std::string& group, ConsumerRegistration registration);
   // Returns once no call into the registration is in progress.
   void UnregisterConsumer(const std::string& group);
+
+  // A broker asked CHECK_TRANSACTION_STATE (39) on the connection to
+  // `broker_addr`. Runs on the loop thread with the checkers' lock held: must
+  // not block (hand the work to another thread).
+  using TransactionChecker =
+      std::function<void(const std::string& broker_addr, const remoting::RemotingCommand& request)>;
+  // One checker per producer group (kIllegalState otherwise).
+  ternmq::Status RegisterTransactionChecker(const std::string& group, TransactionChecker checker);
+  // Returns once no call into the checker is in progress.
+  void UnregisterTransactionChecker(const std::string& group);
 
   // The route of `topic` from the nameserver (blocks the caller), for
   // consumers: not cached as publish info, but its brokers' addresses are
@@ -170,6 +182,10 @@ class ClientInstance {
   mutable std::mutex consumers_mu_;
   std::map<std::string, ConsumerRegistration> consumers_;  // GUARDED_BY(consumers_mu_)
   std::atomic<int> consumer_count_{0};
+
+  // Taken while calling a checker; never while holding mu_.
+  mutable std::mutex checkers_mu_;
+  std::map<std::string, TransactionChecker> checkers_;  // GUARDED_BY(checkers_mu_)
 };
 
 }  // namespace tern::client

@@ -3,6 +3,8 @@
 #include "src/base/check.h"
 #include "src/base/logging.h"
 #include "src/client/status_convert.h"
+#include "src/protocol/message_const.h"
+#include "src/protocol/message_properties.h"
 
 namespace ternmq {
 
@@ -216,6 +218,20 @@ ternmq::Result<ternmq::SendResult> ProducerImpl::Send(const ternmq::Message& mes
   if (!guard.ok()) return NotRunning();
   auto prepared = PrepareMessage(message, limits_, protocol::UniqueIdGenerator::ForThisProcess());
   if (!prepared.ok()) return prepared.status();
+  return SendWithRetries(*prepared, TimeoutOf(options));
+}
+
+ternmq::Result<ternmq::SendResult> ProducerImpl::SendHalf(const ternmq::Message& message,
+                                                          const ternmq::SendOptions& options) {
+  OpGuard guard(*this);
+  if (!guard.ok()) return NotRunning();
+  auto prepared = PrepareMessage(message, limits_, protocol::UniqueIdGenerator::ForThisProcess());
+  if (!prepared.ok()) return prepared.status();
+  protocol::AppendProperty(&prepared->properties, protocol::PropertyKey::kTransactionPrepared,
+                           "true");
+  protocol::AppendProperty(&prepared->properties, protocol::PropertyKey::kProducerGroup,
+                           options_.group);
+  prepared->sys_flag |= protocol::MessageSysFlag::kTransactionPrepared;
   return SendWithRetries(*prepared, TimeoutOf(options));
 }
 

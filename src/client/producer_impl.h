@@ -61,7 +61,14 @@ class ProducerImpl final : public ternmq::Producer {
                                                        const ternmq::SendOptions& options) override;
   const std::string& client_id() const override { return client_id_; }
 
-  // For tests: the shared client (routes, heartbeats). Null unless started.
+  // For TransactionProducerImpl: sends `message` as a transactional half
+  // message (properties TRAN_MSG=true and PGROUP=group, sysFlag
+  // TRANSACTION_PREPARED), otherwise exactly like Send (retries included).
+  ternmq::Result<ternmq::SendResult> SendHalf(const ternmq::Message& message,
+                                              const ternmq::SendOptions& options = {});
+
+  // The shared client (routes, heartbeats); used by tests and TransactionProducerImpl.
+  // Null unless started.
   ClientInstance* instance() { return instance_; }
 
  private:
