@@ -44,7 +44,7 @@ include $(sort $(wildcard src/*/*.mk nameserver/*.mk nameserver/*/*.mk broker/*.
 LIBS := $(sort $(LIBS))
 TESTS := $(sort $(TESTS))
 
-.PHONY: all deps test run asan fuzz format clean help
+.PHONY: all deps test run asan fuzz format clean help sdk examples install
 .DEFAULT_GOAL := all
 
 help:
@@ -53,6 +53,9 @@ help:
 	@echo "make run        build and start 'ternmq dev' (data under ./data)"
 	@echo "make asan       build and run the tests under ASan+UBSan (in build/asan)"
 	@echo "make fuzz       build and run the frame decoder fuzzer (clang, FUZZ_SECONDS=60)"
+	@echo "make sdk        build/lib/libternmq.a: the C++ SDK in one archive"
+	@echo "make examples   build the SDK examples into build/examples"
+	@echo "make install    install the SDK headers, libternmq.a and ternmq.pc under PREFIX"
 	@echo "make format     clang-format every source file"
 	@echo "make clean      remove build/"
 
@@ -112,11 +115,38 @@ $(TERNMQ_ALIASES): | $(BUILD)/bin/ternmq
 
 all: deps $(BUILD)/bin/ternmq $(TERNMQ_ALIASES)
 
+# ---- the SDK as one archive, its examples, installation ------------------------------------
+SDK_LIBS := ternmqclient remoting net protocol base
+SDK_LIB := $(BUILD)/lib/libternmq.a
+SDK_LDLIBS := -luv -lfmt -lz -pthread
+$(SDK_LIB): $(foreach l,$(SDK_LIBS),$(BUILD)/lib/libtern_$(l).a)
+	@echo "AR  $@"
+	@rm -f $@ && { echo "create $@"; for a in $^; do echo "addlib $$a"; done; echo save; echo end; } | $(AR) -M
+sdk: deps $(SDK_LIB)
+
+# Examples see only the public headers (include/), as an application would.
+EXAMPLES := $(patsubst examples/%.cc,$(BUILD)/examples/%,$(wildcard examples/*.cc))
+$(BUILD)/examples/%: examples/%.cc $(SDK_LIB)
+	@mkdir -p $(@D)
+	@echo "LD  $@"
+	@$(CXX) -std=c++20 $(WARNINGS) $(OPT) -Iinclude -o $@ $< $(SDK_LIB) $(SDK_LDLIBS)
+examples: deps $(EXAMPLES)
+
+PREFIX ?= /usr/local
+install: sdk
+	install -d $(DESTDIR)$(PREFIX)/include/ternmq $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/ternmq/*.h $(DESTDIR)$(PREFIX)/include/ternmq/
+	install -m 644 $(SDK_LIB) $(DESTDIR)$(PREFIX)/lib/
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: ternmq\nDescription: TernMQ C++ client SDK (RocketMQ remoting protocol)\nVersion: %s\nCflags: -std=c++20 -I$${includedir}\nLibs: -L$${libdir} -lternmq %s\n' \
+	  '$(PREFIX)' "$$(sed -n 's/.*TERNMQ_VERSION "\(.*\)"/\1/p' tools/version.h)" '$(SDK_LDLIBS)' \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ternmq.pc
+
 tests: all $(TEST_BINS)
 
 # Runs every test binary; the last line is "tests: N passed, N failed, N skipped".
-test: all $(TEST_BINS)
-	@TERNMQ_BIN=$(abspath $(BUILD)/bin/ternmq) bash test/run_tests.sh $(TEST_BINS)
+test: all $(TEST_BINS) $(EXAMPLES)
+	@TERNMQ_BIN=$(abspath $(BUILD)/bin/ternmq) TERNMQ_EXAMPLES=$(abspath $(BUILD)/examples) \
+	  bash test/run_tests.sh $(TEST_BINS)
 
 run: all
 	$(BUILD)/bin/ternmq dev
