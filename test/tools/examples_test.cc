@@ -41,6 +41,24 @@ TEST_CASE("the SDK examples send and consume through ternmq dev") {
   for (int i = 0; i < 5; ++i) {
     CHECK(consumed.out.find("order " + std::to_string(i) + " created") != std::string::npos);
   }
+
+  // Transactions: even orders commit, odd ones roll back; only the even ones reach consumers.
+  auto tx = testing::RunCommand(
+      {ExamplesDir() + "/transaction_producer", "-n", dev.addr, "-t", "ExampleTx", "-c", "4"},
+      30'000);
+  INFO("transaction producer stdout: " << tx.out << "\nstderr: " << tx.err);
+  REQUIRE(tx.exit_code == 0);
+  CHECK(tx.out.find("order 0: COMMIT") != std::string::npos);
+  CHECK(tx.out.find("order 1: ROLLBACK") != std::string::npos);
+  auto committed = testing::RunCommand({ExamplesDir() + "/push_consumer", "-n", dev.addr, "-t",
+                                        "ExampleTx", "-c", "2", "-w", "30"},
+                                       40'000);
+  INFO("consumer stdout: " << committed.out << "\nstderr: " << committed.err);
+  CHECK(committed.exit_code == 0);
+  CHECK(committed.out.find("order 0 created") != std::string::npos);
+  CHECK(committed.out.find("order 2 created") != std::string::npos);
+  CHECK(committed.out.find("order 1 created") == std::string::npos);
+  CHECK(committed.out.find("order 3 created") == std::string::npos);
 }
 
 }  // namespace
