@@ -24,5 +24,6 @@ client_TEST_SRCS += test/src/client/rebalance_test.cc test/src/client/process_qu
                     test/src/client/pull_consumer_test.cc test/src/client/push_consumer_test.cc
 client_TEST_SRCS += test/src/client/scheduled_delivery_test.cc \
                     test/broker/integration/broker_process.cc \
-                    test/src/client/transaction_producer_test.cc
+                    test/src/client/transaction_producer_test.cc \
+                    test/src/client/producer_two_brokers_test.cc
 client_TEST_LIBS := ternmqclient remoting net protocol base

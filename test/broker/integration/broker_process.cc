@@ -40,7 +40,8 @@ ServerProcess StartNamesrv(const TempDir& dir) {
 }
 
 ServerProcess StartBroker(const std::string& namesrv_addr, const std::string& data_dir,
-                          const std::string& log_path, const std::vector<std::string>& extra) {
+                          const std::string& log_path, const std::vector<std::string>& extra,
+                          const std::string& broker_name) {
   ServerProcess p;
   p.log_path = log_path;
   std::vector<std::string> argv = {TernmqBinary(),
@@ -51,7 +52,7 @@ ServerProcess StartBroker(const std::string& namesrv_addr, const std::string& da
                                    namesrv_addr,
                                    "--data-dir",
                                    data_dir,
-                                   "--brokerName=broker-a",
+                                   "--brokerName=" + broker_name,
                                    "--brokerIP1=127.0.0.1",
                                    "--bindAddress=127.0.0.1",
                                    kTestSegmentSize};
@@ -62,7 +63,7 @@ ServerProcess StartBroker(const std::string& namesrv_addr, const std::string& da
   auto line = p.child->WaitForLine("boot success.", 15'000);
   REQUIRE_MESSAGE(line.ok(), line.status().ToString() << "\n" << ReadFile(log_path));
   // "The broker[broker-a, 127.0.0.1:PORT] boot success. serializeType=JSON and name server is ..."
-  p.port = NumberAfter(*line, "The broker[broker-a, 127.0.0.1:");
+  p.port = NumberAfter(*line, "The broker[" + broker_name + ", 127.0.0.1:");
   CHECK(line->find(fmt::format("{}] boot success. serializeType=JSON and name server is {}",
                                p.port, namesrv_addr)) != std::string::npos);
   p.addr = "127.0.0.1:" + std::to_string(p.port);

@@ -50,7 +50,8 @@ ServerProcess StartNamesrv(const TempDir& dir);
 // Starts `ternmq broker -p 0` registered with `namesrv_addr`, data in
 // `data_dir`, plus `extra` arguments (--key=value); REQUIREs the boot line.
 ServerProcess StartBroker(const std::string& namesrv_addr, const std::string& data_dir,
-                          const std::string& log_path, const std::vector<std::string>& extra = {});
+                          const std::string& log_path, const std::vector<std::string>& extra = {},
+                          const std::string& broker_name = "broker-a");
 // The broker's fast port, read from its log line "... and fast port N".
 uint16_t FastPortOf(const ServerProcess& broker);
 // SIGTERM, then expects exit code 0 within 10 s.
