@@ -39,8 +39,21 @@ TEST_CASE("every send mode reaches two real brokers and sends fail over when one
     return m;
   };
 
-  // Sync: the topic is auto-created through TBW102 on whichever broker gets it;
-  // round-robin over the TBW102 route spreads the sends over both brokers.
+  // The topic on both brokers, and routed through both, before the first send.
+  Client admin;
+  for (const ServerProcess* broker : {&a, &b}) {
+    REQUIRE(admin.Call(broker->addr, CreateTopicRequest("TwoBrokers", 4)).code == RC::kSuccess);
+  }
+  // Each broker re-registers right after creating the topic; wait for both.
+  auto start = std::chrono::steady_clock::now();
+  size_t routed = 0;
+  while (routed < 2 && ElapsedMs(start) < 5000) {
+    auto route = WaitForRoute(admin, ns.addr, "TwoBrokers", 5000);
+    routed = route ? route->queue_datas.size() : 0;
+  }
+  REQUIRE(routed == 2);
+
+  // Sync: round-robin over the route spreads the sends over both brokers.
   std::set<std::string> brokers_used;
   for (int i = 0; i < 16; ++i) {
     auto r = (*producer)->Send(message("sync-" + std::to_string(i)));
