@@ -12,11 +12,16 @@ admin_SRCS := tools/admin/admin_main.cc tools/admin/command.cc tools/admin/admin
               tools/admin/topic_status.cc tools/admin/broker_status.cc \
               tools/admin/get_broker_config.cc tools/admin/update_broker_config.cc \
               tools/admin/update_sub_group.cc tools/admin/delete_sub_group.cc \
-              tools/admin/cancel_scheduled_message.cc
+              tools/admin/cancel_scheduled_message.cc tools/admin/consumer_progress.cc \
+              tools/admin/connection.cc tools/admin/query_msg.cc \
+              tools/admin/reset_offset_by_time.cc
 
 # Unit tests (table, options, framework) and tests against the real binary.
 TESTS += admin
 admin_TEST_SRCS := test/tools/admin/table_test.cc test/tools/admin/framework_test.cc \
                    test/tools/admin/admin_binary_test.cc \
-                   test/tools/admin/cancel_scheduled_message_test.cc
+                   test/tools/admin/cancel_scheduled_message_test.cc \
+                   test/tools/admin/consumer_progress_test.cc \
+                   test/tools/admin/connection_test.cc test/tools/admin/query_msg_test.cc \
+                   test/tools/admin/reset_offset_by_time_test.cc
 admin_TEST_LIBS := admin toolslib ternmqclient remoting net protocol base

@@ -13,6 +13,9 @@ const std::vector<AdminCommand>& AllCommands() {
         UpdateBrokerConfigCommand(), UpdateKvConfigCommand(),      DeleteKvConfigCommand(),
         GetNamesrvConfigCommand(),   UpdateNamesrvConfigCommand(), WipeWritePermCommand(),
         AddWritePermCommand(),       CancelScheduledMessageCommand(),
+        ConsumerProgressCommand(),   ConsumerConnectionCommand(),  ProducerConnectionCommand(),
+        QueryMsgByIdCommand(),       QueryMsgByKeyCommand(),       QueryMsgByUniqueKeyCommand(),
+        ResetOffsetByTimeCommand(),
     };
     return c;
   }();

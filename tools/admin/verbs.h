@@ -29,6 +29,13 @@ AdminCommand UpdateBrokerConfigCommand();  // update_broker_config.cc
 AdminCommand UpdateSubGroupCommand();      // update_sub_group.cc
 AdminCommand DeleteSubGroupCommand();      // delete_sub_group.cc
 AdminCommand CancelScheduledMessageCommand();  // cancel_scheduled_message.cc
+AdminCommand ConsumerProgressCommand();     // consumer_progress.cc
+AdminCommand ConsumerConnectionCommand();   // connection.cc
+AdminCommand ProducerConnectionCommand();   // connection.cc
+AdminCommand QueryMsgByIdCommand();         // query_msg.cc
+AdminCommand QueryMsgByKeyCommand();        // query_msg.cc
+AdminCommand QueryMsgByUniqueKeyCommand();  // query_msg.cc
+AdminCommand ResetOffsetByTimeCommand();    // reset_offset_by_time.cc
 
 // Shared by deleteTopic and deleteSubGroup: DELETE_TOPIC_IN_BROKER to every
 // master of `cluster`, then DELETE_TOPIC_IN_NAMESRV to every nameserver.
