@@ -97,15 +97,6 @@ ternmq::PushConsumerOptions PushOptions(const std::string& group) {
   return o;
 }
 
-bool WaitUntil(const std::function<bool()>& pred, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 void Received::Add(const std::vector<ternmq::MessageView>& messages) {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -20,6 +20,8 @@
 #include "ternmq/pull_consumer.h"
 #include "ternmq/push_consumer.h"
 
+#include "test/util/wait.h"
+
 namespace tern::testing {
 
 // The running dev server; its nameserver address. FAILs the test if it does not boot.
@@ -36,9 +38,6 @@ std::vector<ternmq::SendResult> SendMessages(ternmq::Producer& producer, const s
                                              const std::string& tags = "TagA");
 
 ternmq::PushConsumerOptions PushOptions(const std::string& group);
-
-// Polls `pred` every 10 ms until it holds or `timeout_ms` passes.
-bool WaitUntil(const std::function<bool()>& pred, int timeout_ms);
 
 // Collects what listeners receive. Any thread.
 class Received {

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include "test/util/wait.h"  // WaitUntil
+
 namespace tern::testing {
 
 // A counter other threads bump; tests wait until it reaches a value.
@@ -33,17 +35,6 @@ class Counter {
   std::condition_variable cv_;
   int value_ = 0;
 };
-
-// Polls `pred` (cheap, thread-safe) until true or the deadline passes.
-inline bool WaitUntil(const std::function<bool()>& pred, int timeout_ms = 5000) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 inline int64_t ElapsedMs(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -

@@ -11,6 +11,7 @@
 
 #include "src/protocol/codes.h"
 #include "src/remoting/rpc_client.h"
+#include "test/tools/admin/admin_test_util.h"
 #include "test/util/child_process.h"
 #include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
@@ -29,15 +30,6 @@ int64_t NowMs() {
       .count();
 }
 
-bool WaitUntil(const std::function<bool()>& pred, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
-
 CommandResult Cancel(const std::string& ns, const std::string& topic, const std::string& key) {
   return testing::RunCommand(
       {testing::TernmqBinary(), "admin", "cancelScheduledMessage", "-t", topic, "-i", key, "-n", ns});
@@ -45,10 +37,7 @@ CommandResult Cancel(const std::string& ns, const std::string& topic, const std:
 
 TEST_CASE("cancelScheduledMessage cancels a scheduled message; later answers say why not") {
   TempDir dir;
-  testing::BootedTernmq dev = testing::StartTernmq(
-      {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dir.Sub("data")}, dir.Sub("dev.log"),
-      "Name Server boot success");
-  REQUIRE(dev.child->WaitForLine("The broker[", 10'000).ok());
+  testing::BootedTernmq dev = StartDev(dir);
 
   ternmq::ProducerOptions po;
   po.group = "AdminCancelPG";

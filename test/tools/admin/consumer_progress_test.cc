@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "test/tools/admin/admin_test_util.h"
 #include "test/util/child_process.h"
 #include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
@@ -22,26 +23,9 @@ namespace {
 using testing::CommandResult;
 using testing::TempDir;
 
-bool WaitUntil(const std::function<bool()>& pred, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
-
-CommandResult Admin(std::vector<std::string> args) {
-  args.insert(args.begin(), {testing::TernmqBinary(), "admin"});
-  return testing::RunCommand(args);
-}
-
 TEST_CASE("consumerProgress prints each queue's diff and the total left to consume") {
   TempDir dir;
-  testing::BootedTernmq dev = testing::StartTernmq(
-      {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dir.Sub("data")}, dir.Sub("dev.log"),
-      "Name Server boot success");
-  REQUIRE(dev.child->WaitForLine("The broker[", 10'000).ok());
+  testing::BootedTernmq dev = StartDev(dir);
 
   ternmq::ProducerOptions po;
   po.group = "AdminProgressPG";

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "test/tools/admin/admin_test_util.h"
 #include "test/util/child_process.h"
 #include "test/util/remoting_fixtures.h"
 #include "test/util/temp_dir.h"
@@ -23,26 +24,9 @@ namespace {
 using testing::CommandResult;
 using testing::TempDir;
 
-bool WaitUntil(const std::function<bool()>& pred, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
-
-CommandResult Admin(std::vector<std::string> args) {
-  args.insert(args.begin(), {testing::TernmqBinary(), "admin"});
-  return testing::RunCommand(args);
-}
-
 TEST_CASE("resetOffsetByTime moves a group's offsets back to a time before its messages") {
   TempDir dir;
-  testing::BootedTernmq dev = testing::StartTernmq(
-      {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dir.Sub("data")}, dir.Sub("dev.log"),
-      "Name Server boot success");
-  REQUIRE(dev.child->WaitForLine("The broker[", 10'000).ok());
+  testing::BootedTernmq dev = StartDev(dir);
 
   const int64_t before = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
