@@ -79,8 +79,18 @@ Status CommitLog::Start() {
   fo.least_bytes = static_cast<int64_t>(options_.flush_least_pages) * kOsPageSize;
   fo.thorough_interval_ms = options_.flush_thorough_interval_ms;
   fo.periodic_interval_ms = options_.checkpoint_interval_ms;
+  if (staged()) {
+    int64_t cap = options_.stage_bytes;
+    if (cap <= 0) {
+      cap = std::max<int64_t>(8LL << 20, 2LL * options_.max_body_size + (1LL << 20));
+    }
+    stage_cap_ = (cap + kOsPageSize - 1) / kOsPageSize * kOsPageSize;
+    stage_.reset(new char[static_cast<size_t>(stage_cap_)]);  // untouched until used
+  }
+  staged_end_.store(written_end_.load());
   flush_ = std::make_unique<FlushService>(
-      fo, clock_, [this] { return written_end_.load(); }, [this] { return flushed_end_.load(); },
+      fo, clock_, [this] { return staged() ? staged_end_.load() : written_end_.load(); },
+      [this] { return flushed_end_.load(); },
       [this](int64_t /*target*/) {
         int64_t flushed_to = 0;
         return FlushToWrittenEnd(&flushed_to);
@@ -200,6 +210,19 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
                              options_.segment_size)));
     return false;
   }
+  if (staged()) {
+    if (size + kBlankRecordSize > stage_cap_) {
+      p->result = Rejected(PutStatus::kMessageIllegal,
+                           Status::InvalidArgument(fmt::format(
+                               "{} bytes do not fit in the {}-byte staging buffer", size,
+                               stage_cap_)));
+      return false;
+    }
+    if (!WaitForStageSpace(size + kBlankRecordSize)) {
+      p->result = Rejected(PutStatus::kServiceNotAvailable, sticky_error());
+      return false;
+    }
+  }
   int64_t seg_pos = active_ ? write_pos_ - active_->start_offset() : 0;
   if (!active_ || seg_pos + size + kEndOfSegmentReserve > options_.segment_size) {
     if (active_ && seg_pos < options_.segment_size) {
@@ -207,14 +230,20 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
       char blank[kBlankRecordSize];
       PutBE32(blank, static_cast<uint32_t>(options_.segment_size - seg_pos));
       PutBE32(blank + 4, kBlankMagic);
-      Status st = active_->Write(seg_pos, std::string_view(blank, sizeof(blank)));
-      if (!st.ok()) {
-        SetStickyError(st);
-        p->result = Rejected(PutStatus::kUnknownError, st);
-        return false;
+      if (staged()) {
+        StageBytes(write_pos_, std::string_view(blank, sizeof(blank)));
+        write_pos_ = active_->end_offset();
+        staged_end_.store(write_pos_, std::memory_order_release);
+      } else {
+        Status st = active_->Write(seg_pos, std::string_view(blank, sizeof(blank)));
+        if (!st.ok()) {
+          SetStickyError(st);
+          p->result = Rejected(PutStatus::kUnknownError, st);
+          return false;
+        }
+        write_pos_ = active_->end_offset();
+        written_end_.store(write_pos_);
       }
-      write_pos_ = active_->end_offset();
-      written_end_.store(write_pos_);
     }
     int64_t next_start = active_ ? active_->end_offset() : write_pos_;
     auto seg = allocator_->Take(next_start);
@@ -253,16 +282,24 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
     if (p->count > 1) p->result.batch_offsets.push_back(PhysicalOffset(offset + pos));
     pos += static_cast<int32_t>(GetBE32(rec + pos));
   }
-  Status st = active_->WriteHeaderLast(seg_pos, p->records);
-  if (!st.ok()) {
-    SetStickyError(st);
-    p->result = Rejected(PutStatus::kUnknownError, st);
-    return false;
+  if (staged()) {
+    StageBytes(offset, p->records);
+  } else {
+    Status st = active_->WriteHeaderLast(seg_pos, p->records);
+    if (!st.ok()) {
+      SetStickyError(st);
+      p->result = Rejected(PutStatus::kUnknownError, st);
+      return false;
+    }
   }
   write_pos_ += size;
   active_->set_last_store_timestamp(store_ts);
   last_store_ts_.store(store_ts, std::memory_order_relaxed);
-  written_end_.store(write_pos_);  // seq_cst: pairs with data_waiters_ in WaitForData
+  if (staged()) {
+    staged_end_.store(write_pos_, std::memory_order_release);
+  } else {
+    written_end_.store(write_pos_);  // seq_cst: pairs with data_waiters_ in WaitForData
+  }
 
   PutResult& r = p->result;
   r.status = PutStatus::kPutOk;
@@ -272,11 +309,73 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
   r.count = p->count;
   r.store_timestamp = store_ts;
   r.store_host = options_.store_host;
+  if (!staged()) {
+    NotifyReaders();
+    return false;
+  }
+  if (!p->wait) flush_->Wake();  // nobody waits, but the bytes must reach the file
+  return p->wait;
+}
+
+void CommitLog::NotifyReaders() {
   if (data_waiters_.load() > 0) {
     { std::lock_guard<std::mutex> dl(data_mu_); }
     data_cv_.notify_all();
   }
-  return options_.flush_mode == FlushMode::kSync && p->wait;
+}
+
+// ---- SYNC_FLUSH staging ----
+
+void CommitLog::StageBytes(int64_t at, std::string_view data) {
+  const auto idx = static_cast<size_t>(at % stage_cap_);
+  const size_t first = std::min(data.size(), static_cast<size_t>(stage_cap_) - idx);
+  std::memcpy(stage_.get() + idx, data.data(), first);
+  if (first < data.size()) std::memcpy(stage_.get(), data.data() + first, data.size() - first);
+}
+
+bool CommitLog::WaitForStageSpace(int64_t size) {
+  auto fits = [&] { return write_pos_ + size - written_end_.load() <= stage_cap_; };
+  while (!fits()) {
+    if (failed_.load()) return false;
+    flush_->Wake();
+    std::unique_lock<std::mutex> l(stage_mu_);
+    // The timeout only guards against a missed wake-up; CommitStaged notifies.
+    stage_cv_.wait_for(l, std::chrono::milliseconds(50),
+                       [&] { return failed_.load() || fits(); });
+  }
+  return !failed_.load();
+}
+
+Status CommitLog::CommitStaged() {
+  const int64_t from = written_end_.load();
+  const int64_t to = staged_end_.load(std::memory_order_acquire);
+  for (int64_t at = from; at < to;) {
+    SegmentRef seg = SegmentFor(at);
+    if (!seg) {
+      Status st = Status::Internal(fmt::format("no commit log segment holds offset {}", at));
+      SetStickyError(st);
+      return st;
+    }
+    const int64_t seg_end = std::min(to, seg->end_offset());
+    while (at < seg_end) {  // at most two pieces: the ring may wrap
+      const int64_t idx = at % stage_cap_;
+      const int64_t n = std::min(seg_end - at, stage_cap_ - idx);
+      Status st = seg->PWrite(at - seg->start_offset(),
+                              std::string_view(stage_.get() + idx, static_cast<size_t>(n)));
+      if (!st.ok()) {
+        SetStickyError(st);
+        return st;
+      }
+      at += n;
+    }
+  }
+  if (to > from) {
+    written_end_.store(to);
+    NotifyReaders();
+    { std::lock_guard<std::mutex> l(stage_mu_); }
+    stage_cv_.notify_all();
+  }
+  return Status::Ok();
 }
 
 PutResult CommitLog::AppendAndWait(PendingAppend* p) {
@@ -427,12 +526,15 @@ void CommitLog::RemoveTopicQueueOffsets(std::string_view topic) {
 // ---- flushing and health ----
 
 Status CommitLog::FlushToWrittenEnd(int64_t* flushed_to) {
+  std::lock_guard<std::mutex> commit_lock(commit_mu_);
+  *flushed_to = flushed_end_.load();
+  if (failed_.load()) return sticky_error();
+  // Read first: every record stored at or before `ts` is below the target.
+  int64_t ts = last_store_ts_.load(std::memory_order_acquire);
+  if (staged()) TERN_RETURN_IF_ERROR(CommitStaged());
   int64_t from = flushed_end_.load();
   int64_t target = written_end_.load();
-  *flushed_to = from;
-  if (failed_.load()) return sticky_error();
   if (target <= from) return Status::Ok();
-  int64_t ts = last_store_ts_.load(std::memory_order_relaxed);
   std::vector<SegmentRef> segs;
   {
     std::lock_guard<std::mutex> l(segments_mu_);
@@ -443,17 +545,17 @@ Status CommitLog::FlushToWrittenEnd(int64_t* flushed_to) {
   for (const auto& s : segs) {
     int64_t b = std::max(from, s->start_offset()) - s->start_offset();
     int64_t e = std::min(target, s->end_offset()) - s->start_offset();
-    Status st = s->Sync(b, e);
+    Status st = staged() ? s->DataSync() : s->Sync(b, e);
     if (!st.ok()) {
       SetStickyError(st);
       return st;
     }
   }
-  // Flush() may run concurrently with the flush thread: only move forward.
   int64_t cur = flushed_end_.load();
-  while (cur < target && !flushed_end_.compare_exchange_weak(cur, target)) {
+  if (cur < target) {
+    flushed_end_.store(target);
+    checkpoint_.SetCommitLogFlushed(PhysicalOffset(target), ts);
   }
-  if (cur < target) checkpoint_.SetCommitLogFlushed(PhysicalOffset(target), ts);
   *flushed_to = target;
   return Status::Ok();
 }
@@ -470,6 +572,10 @@ void CommitLog::SetStickyError(const Status& s) {
     TERN_LOG_ERROR("commit log is now read-only after an I/O failure: {}", s.ToString());
   }
   failed_.store(true);
+  if (staged()) {
+    { std::lock_guard<std::mutex> l(stage_mu_); }
+    stage_cv_.notify_all();  // appenders waiting for ring space give up
+  }
 }
 
 Status CommitLog::sticky_error() const {

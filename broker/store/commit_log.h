@@ -16,6 +16,15 @@
 //   * The flush thread runs async flushes every flush_interval_ms and group
 //     commits: it swaps the waiter list under a lock, msyncs outside it and
 //     completes every waiter the flush covers.
+//   * SYNC_FLUSH stages instead of writing through the mapping: the put lock
+//     copies the record into a staging ring (anonymous memory), and each flush
+//     pass writes everything staged with a few large pwrite()s, publishes it to
+//     readers, then fdatasyncs. Writing through a shared mapping and msyncing it
+//     costs a TLB shootdown per written-back page and a write fault per page
+//     re-dirtied, which made every small group commit several times dearer than
+//     the same bytes written with pwrite (docs/benchmarks.md). In SYNC_FLUSH a
+//     record therefore becomes readable when the flush pass that covers it
+//     starts, never before it is written to the file.
 //   * The segment allocator thread creates and pre-faults the next segment
 //     while the current one fills, so a roll does not wait for the disk.
 //   * Reads (ReadRecord, ReadRange, CommitLogScanner) are any-thread: they see
@@ -67,6 +76,8 @@ struct CommitLogOptions {
   double disk_full_ratio = 0.90;            // diskSpaceWarningLevelRatio: refuse appends above
   int disk_check_interval_ms = 10000;       // how often the flush thread checks disk usage
   int32_t max_body_size = 4 * 1024 * 1024;  // maxMessageSize (body)
+  // SYNC_FLUSH staging ring size; 0 = max(8 MiB, 2 x max_body_size + 1 MiB).
+  int64_t stage_bytes = 0;
   protocol::HostAddress store_host;         // brokerIP1:listenPort, written into every record
   bool prefault_segments = true;            // MAP_POPULATE new segments (off the hot path)
   bool check_crc_on_recover = true;
@@ -220,8 +231,18 @@ class CommitLog {
   bool AppendLocked(PendingAppend* p);
   PutResult AppendAndWait(PendingAppend* p);
   void WriterLoop();
-  // Flush thread body: syncs [flushed_end_, written end). Sets sticky error on failure.
+  // Flush thread body: (SYNC_FLUSH) writes out what is staged, then syncs
+  // [flushed_end_, written end). Sets the sticky error on failure.
   Status FlushToWrittenEnd(int64_t* flushed_to);
+  bool staged() const { return options_.flush_mode == FlushMode::kSync; }
+  // SYNC_FLUSH: copies bytes for global offset `at` into the ring (under put_mu_).
+  void StageBytes(int64_t at, std::string_view data);
+  // SYNC_FLUSH: waits (under put_mu_) until `size` more bytes fit in the ring.
+  // False if the log failed meanwhile.
+  bool WaitForStageSpace(int64_t size);
+  // SYNC_FLUSH: pwrites [written_end_, staged_end_) and publishes it. Flush path only.
+  Status CommitStaged();
+  void NotifyReaders();
   void SetStickyError(const Status& s);
   SegmentRef SegmentFor(int64_t offset) const;
 
@@ -244,6 +265,14 @@ class CommitLog {
   std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>> queue_offsets_;
 
   std::atomic<int64_t> written_end_{0};
+  // SYNC_FLUSH staging: [written_end_, staged_end_) lives in stage_ (ring index =
+  // offset % stage_cap_) until CommitStaged() writes it to the segment files.
+  std::unique_ptr<char[]> stage_;
+  int64_t stage_cap_ = 0;
+  std::atomic<int64_t> staged_end_{0};
+  std::mutex stage_mu_;               // only for stage_cv_
+  std::condition_variable stage_cv_;  // ring space freed, or the log failed
+  std::mutex commit_mu_;              // one FlushToWrittenEnd at a time
   std::atomic<int64_t> flushed_end_{0};
   std::atomic<int64_t> min_offset_{0};
   std::atomic<int64_t> last_store_ts_{0};

@@ -51,16 +51,30 @@ void FlushService::AddWaiter(FlushWaiter w) {
   if (first) cv_.notify_one();
 }
 
+void FlushService::Wake() {
+  bool ring;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ring = !woken_ && waiters_.empty();
+    woken_ = true;
+  }
+  if (ring) cv_.notify_one();
+}
+
 void FlushService::RunOnce(bool force) {
+  bool woken;
   {
     std::lock_guard<std::mutex> l(mu_);
     batch_.swap(waiters_);
+    woken = woken_;
+    woken_ = false;
   }
   int64_t now = clock_.MonotonicMs();
   int64_t target = written_end_();
   int64_t flushed = flushed_end_();
   bool thorough = now - last_thorough_ms_ >= options_.thorough_interval_ms;
-  bool need = force || !batch_.empty() || thorough || target - flushed >= options_.least_bytes;
+  bool need = force || woken || !batch_.empty() || thorough ||
+              target - flushed >= options_.least_bytes;
   Status st;
   if (need && target > flushed) {
     st = flush_to_(target);
@@ -92,7 +106,7 @@ void FlushService::Run() {
     {
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait_for(l, std::chrono::milliseconds(options_.interval_ms),
-                   [&] { return stop_ || !waiters_.empty(); });
+                   [&] { return stop_ || woken_ || !waiters_.empty(); });
       if (stop_) return;
     }
     RunOnce(/*force=*/false);

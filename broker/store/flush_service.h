@@ -57,6 +57,8 @@ class FlushService {
   void Stop();
 
   void AddWaiter(FlushWaiter w);
+  // Asks for a flush pass now without a waiter (staged bytes to write out).
+  void Wake();
   // One pass: flush if needed (always if `force` or waiters are queued),
   // complete waiters, run periodic work when due.
   void RunOnce(bool force);
@@ -76,6 +78,7 @@ class FlushService {
   std::vector<FlushWaiter> waiters_;  // GUARDED_BY(mu_)
   std::vector<FlushWaiter> batch_;    // flush thread only (reused buffer)
   bool stop_ = false;                 // GUARDED_BY(mu_)
+  bool woken_ = false;                // GUARDED_BY(mu_)
   int64_t last_thorough_ms_ = 0;      // flush thread only
   int64_t last_periodic_ms_ = 0;      // flush thread only
   std::thread thread_;

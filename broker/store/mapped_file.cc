@@ -67,6 +67,15 @@ Status MappedFile::WriteHeaderLast(int64_t pos, std::string_view data) {
   return Status::Ok();
 }
 
+Status MappedFile::PWrite(int64_t pos, std::string_view data) {
+  TERN_CHECK(pos >= 0 && pos + static_cast<int64_t>(data.size()) <= size_)
+      << "write past the end of " << path_;
+  TERN_RETURN_IF_ERROR(io_.BeforeWrite(path_, pos, static_cast<int64_t>(data.size())));
+  return io_.PWrite(fd_, pos, data).WithContext(path_);
+}
+
+Status MappedFile::DataSync() { return io_.DataSync(fd_).WithContext(path_); }
+
 Status MappedFile::Sync(int64_t begin, int64_t end) {
   if (end <= begin) return Status::Ok();
   int64_t b = begin / kOsPageSize * kOsPageSize;

@@ -48,8 +48,14 @@ class MappedFile {
   // Like Write, but copies data[8..] before data[0..8) (a record's TOTALSIZE and
   // MAGIC), so a process killed mid-copy leaves no valid-looking header.
   Status WriteHeaderLast(int64_t pos, std::string_view data);
+  // Writes `data` at position `pos` through the file descriptor (io.BeforeWrite +
+  // pwrite), not through the mapping; the mapping sees it at once (one page cache).
+  // REQUIRES: pos + data.size() <= size().
+  Status PWrite(int64_t pos, std::string_view data);
   // Durably syncs file positions [begin, end) (rounded out to pages).
   Status Sync(int64_t begin, int64_t end);
+  // fdatasync of the whole file: what PWrite() wrote becomes durable.
+  Status DataSync();
   // Zeroes [pos, size()) and syncs it (torn-tail truncation during recovery).
   // Returns how many bytes had to be rewritten (64 KiB chunks holding non-zero data).
   Result<int64_t> ZeroFrom(int64_t pos);
