@@ -15,8 +15,11 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "src/net/event_loop.h"
+#include "src/protocol/codes.h"
+#include "src/protocol/route_data.h"
 #include "src/remoting/rpc_client.h"
 #include "src/remoting/rpc_server.h"
 
@@ -319,7 +322,11 @@ std::vector<tools::OptionSpec> ClientBenchOptions(bool with_rate) {
   std::vector<tools::OptionSpec> o = {
       {"n", "namesrv", "ADDR", "nameserver host:port (default: spawn `ternmq dev` on free ports)"},
       {"", "spawn-dev", "", "spawn `ternmq dev` and measure its CPU and RSS (default without -n)"},
-      {"t", "topic", "TOPIC", "topic (default BenchmarkTest)"},
+      {"t", "topic", "TOPIC", "topic (default TernBench)"},
+      {"", "queues", "N",
+       "create/update the topic with N queues on every master first (default 8; 0 = use the "
+       "topic as it is, auto-created through TBW102 if missing). RocketMQ's BenchmarkTest "
+       "has 1024 queues"},
       {"w", "threads", "N", "sending threads (default 1)"},
       {"s", "size", "BYTES", "message body size (default 1024)"},
       {"", "duration", "S", "measured seconds (default 10)"},
@@ -360,16 +367,18 @@ int ParseClientBenchArgs(const tools::CommandSpec& spec, int argc, char** argv,
   };
   double threads = out->threads, size = out->size, window = out->window, batch = out->batch;
   double rate = static_cast<double>(out->rate);
+  double queues = out->queues;
   bool ok = read("threads", 1, 1024, &threads) && read("size", 1, 4 << 20, &size) &&
             read("duration", 0.1, 86400, &out->duration_s) && read("window", 1, 1 << 20, &window) &&
             read("batch", 1, 4096, &batch) && read("baseline", 0, 3600, &out->baseline_s) &&
-            read("rate", 0, 1e9, &rate);
+            read("rate", 0, 1e9, &rate) && read("queues", 0, 1024, &queues);
   if (!ok) return 2;
   out->threads = static_cast<int>(threads);
   out->size = static_cast<int>(size);
   out->window = static_cast<int>(window);
   out->batch = static_cast<int>(batch);
   out->rate = static_cast<int64_t>(rate);
+  out->queues = static_cast<int>(queues);
   out->namesrv = args->Get("namesrv");
   out->spawn_dev = args->Has("spawn-dev") || out->namesrv.empty();
   out->topic = args->Get("topic", out->topic);
@@ -387,7 +396,92 @@ int ParseClientBenchArgs(const tools::CommandSpec& spec, int argc, char** argv,
   return 0;
 }
 
+Result<BenchTarget> StartTargetProcess(const ClientBenchArgs& args);
+
+namespace {
+
+// UPDATE_AND_CREATE_TOPIC on every master, then waits for the route.
+Status CreateBenchTopic(const std::string& namesrv, const std::string& topic, int queues) {
+  namespace Q = protocol::RequestCode;
+  namespace RC = protocol::ResponseCode;
+  using remoting::RemotingCommand;
+  net::EventLoop loop("bench-admin");
+  TERN_RETURN_IF_ERROR(loop.Start());
+  remoting::RpcClient client(loop, remoting::RpcClientOptions{});
+  auto stop = [&loop](Status st) {
+    loop.Stop();
+    return st;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  // The broker registers with the nameserver right after it boots: ask until it is there.
+  std::vector<std::string> masters;
+  Status last = Status::Ok();
+  while (masters.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto r = client.InvokeSync(namesrv, RemotingCommand::Request(Q::kGetBrokerClusterInfo), 3000);
+    if (!r.ok()) {
+      last = r.status();
+    } else if (r->code == RC::kSuccess) {
+      auto info = protocol::ClusterInfo::Decode(r->body);
+      if (!info.ok()) return stop(info.status());
+      for (const auto& [name, data] : info->broker_addr_table) {
+        auto it = data.broker_addrs.find(0);
+        if (it != data.broker_addrs.end()) masters.push_back(it->second);
+      }
+    }
+    if (masters.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // re-ask
+  }
+  if (masters.empty()) {
+    return stop(Status::Unavailable("no broker registered with nameserver " + namesrv +
+                                    (last.ok() ? "" : ": " + last.ToString())));
+  }
+  for (const auto& addr : masters) {
+    RemotingCommand req = RemotingCommand::Request(Q::kUpdateAndCreateTopic);
+    req.SetField("topic", topic);
+    req.SetField("defaultTopic", "TBW102");
+    req.SetField("readQueueNums", int64_t{queues});
+    req.SetField("writeQueueNums", int64_t{queues});
+    req.SetField("perm", int64_t{6});
+    req.SetField("topicFilterType", "SINGLE_TAG");
+    req.SetField("topicSysFlag", int64_t{0});
+    req.SetField("order", false);
+    auto r = client.InvokeSync(addr, std::move(req), 5000);
+    if (!r.ok()) return stop(r.status());
+    if (r->code != RC::kSuccess) {
+      return stop(Status::Internal("broker " + addr + " refused to create topic " + topic + ": " +
+                                   r->remark.value_or("")));
+    }
+  }
+  // Wait until the nameserver serves the new queue count to producers.
+  while (std::chrono::steady_clock::now() < deadline) {
+    RemotingCommand req = RemotingCommand::Request(Q::kGetRouteinfoByTopic);
+    req.SetField("topic", topic);
+    auto r = client.InvokeSync(namesrv, std::move(req), 3000);
+    if (r.ok() && r->code == RC::kSuccess) {
+      auto route = protocol::TopicRouteData::Decode(r->body);
+      if (route.ok() && !route->queue_datas.empty() &&
+          route->queue_datas.size() == masters.size() &&
+          std::all_of(route->queue_datas.begin(), route->queue_datas.end(),
+                      [&](const auto& q) { return q.write_queue_nums == queues; })) {
+        return stop(Status::Ok());
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // re-ask
+  }
+  return stop(Status::Timeout("topic " + topic + " did not reach the nameserver"));
+}
+
+}  // namespace
+
 Result<BenchTarget> StartTarget(const ClientBenchArgs& args) {
+  TERN_ASSIGN_OR_RETURN(BenchTarget t, StartTargetProcess(args));
+  if (args.queues > 0) {
+    TERN_RETURN_IF_ERROR(CreateBenchTopic(t.namesrv, args.topic, args.queues));
+    std::printf("topic: %s with %d queues on every master\n", args.topic.c_str(), args.queues);
+  }
+  return t;
+}
+
+Result<BenchTarget> StartTargetProcess(const ClientBenchArgs& args) {
   BenchTarget t;
   if (!args.spawn_dev) {
     t.namesrv = args.namesrv;

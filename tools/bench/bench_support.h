@@ -122,7 +122,8 @@ std::string WithCommas(int64_t v);
 struct ClientBenchArgs {
   std::string namesrv;  // -n; empty: spawn `ternmq dev`
   bool spawn_dev = false;
-  std::string topic = "BenchmarkTest";
+  std::string topic = "TernBench";
+  int queues = 8;  // the bench (re)creates its topic with this many queues; 0 = leave it alone
   int threads = 1;
   int size = 1024;
   double duration_s = 10;
@@ -144,6 +145,9 @@ struct BenchTarget {
   std::unique_ptr<DevServer> dev;  // null with -n
   std::string namesrv;
 };
+// Starts (or connects to) the target and, unless --queues 0, creates or updates
+// the topic with --queues read/write queues on every master of the cluster
+// (UPDATE_AND_CREATE_TOPIC) and waits until the nameserver's route shows them.
 Result<BenchTarget> StartTarget(const ClientBenchArgs& args);
 
 // Prints the ping-pong baseline line; returns round trips/s (0 when skipped or failed).
