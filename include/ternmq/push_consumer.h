@@ -36,7 +36,8 @@
 //   * orderly (SetOrderlyListener): one queue is consumed by one thread at a
 //     time in queue order, and only while this client holds the queue's lock
 //     on the broker (clustering). kSuspendCurrentQueueAMoment retries the same
-//     messages after suspend_current_queue_ms.
+//     messages after suspend_current_queue_ms, up to max_reconsume_times
+//     times; then they go to the dead-letter topic %DLQ%<group>.
 //
 // Threading: Subscribe/SetListener/SetOrderlyListener before Start(), from one
 // thread. Start() and Shutdown() once each, not concurrently; Shutdown() must
@@ -105,7 +106,8 @@ struct PushConsumerOptions {
   int32_t pull_threshold_size_for_queue_mib = 100;  // cached body MiB per queue
   int64_t pull_interval_ms = 0;     // pause between pulls of a queue
   // Concurrent: attempts before the broker moves a message to %DLQ%<group>
-  // (-1 = 16). Orderly: local retries (-1 = unlimited).
+  // (-1 = 16). Orderly: local retries before the consumer sends it to
+  // %DLQ%<group> and moves on (-1 = unlimited).
   int32_t max_reconsume_times = -1;
   int64_t suspend_current_queue_ms = 1000;  // orderly retry pause
 

@@ -12,6 +12,7 @@ ternmqclient_SRCS += src/client/md5.cc src/client/rebalance.cc src/client/pull_a
                      src/client/process_queue.cc src/client/push_consumer_impl.cc \
                      src/client/pull_consume.cc src/client/pull_consumer_impl.cc \
                      src/client/transaction_producer_impl.cc
+ternmqclient_SRCS += src/client/retry_send.cc
 TESTS += client
 client_TEST_SRCS := test/src/client/status_test.cc test/src/client/send_request_test.cc \
                     test/src/client/topic_publish_info_test.cc \
@@ -26,4 +27,5 @@ client_TEST_SRCS += test/src/client/scheduled_delivery_test.cc \
                     test/broker/integration/broker_process.cc \
                     test/src/client/transaction_producer_test.cc \
                     test/src/client/producer_two_brokers_test.cc
+client_TEST_SRCS += test/src/client/retry_dlq_test.cc test/src/client/retry_send_test.cc
 client_TEST_LIBS := ternmqclient remoting net protocol base

@@ -6,6 +6,7 @@
 #include "src/client/consumer_requests.h"
 #include "src/client/pull_api.h"
 #include "src/client/push_consumer_impl.h"
+#include "src/client/retry_send.h"
 #include "src/client/status_convert.h"
 #include "src/protocol/message_const.h"
 
@@ -237,22 +238,38 @@ void PushConsumerImpl::ConsumeOrderly(const ternmq::MessageQueue& queue,
       result = ternmq::OrderlyConsumeResult::kSuspendCurrentQueueAMoment;
     }
     if (pq->dropped()) return;
-    bool give_up = false;
-    if (result == ternmq::OrderlyConsumeResult::kSuspendCurrentQueueAMoment) {
-      for (const auto& m : msgs) give_up |= m.reconsume_times + 1 >= MaxReconsumeTimes();
-      if (give_up) {
-        TERN_LOG_WARN("consumer {}: {} message(s) of {} exceeded {} attempts; skipped",
-                      options_.group, msgs.size(), queue.ToString(), MaxReconsumeTimes());
-      }
+    if (result == ternmq::OrderlyConsumeResult::kSuspendCurrentQueueAMoment &&
+        OrderlyRetryNeeded(msgs)) {
+      pq->Restore(/*count_attempt=*/true);
+      return ConsumeOrderlyLater(queue, std::move(pq), options_.suspend_current_queue_ms);
     }
-    if (result == ternmq::OrderlyConsumeResult::kSuccess || give_up) {
-      int64_t offset = pq->Commit();
-      if (offset >= 0) offset_store_->Update(queue, offset, false);
+    int64_t offset = pq->Commit();
+    if (offset >= 0) offset_store_->Update(queue, offset, false);
+  }
+}
+
+bool PushConsumerImpl::OrderlyRetryNeeded(const std::vector<ternmq::MessageView>& msgs) {
+  const int32_t max = MaxReconsumeTimes();
+  bool suspend = false;
+  for (const auto& m : msgs) {
+    if (m.reconsume_times < max) {
+      suspend = true;
       continue;
     }
-    pq->Restore(/*count_attempt=*/true);
-    return ConsumeOrderlyLater(queue, std::move(pq), options_.suspend_current_queue_ms);
+    // Java 5.x sends reconsumeTimes + 1: past the max for a 4.9 broker (>=)
+    // and for a 5.x broker (>) alike, so the broker dead-letters it.
+    ternmq::Status st = SendToRetryTopic(*instance_, options_.group, m, m.reconsume_times + 1,
+                                         max, options_.rpc_timeout_ms);
+    if (st.ok()) {
+      TERN_LOG_WARN("consumer {}: message {} failed {} time(s); sent to %DLQ%{}", options_.group,
+                    m.msg_id, m.reconsume_times + 1, options_.group);
+    } else {
+      TERN_LOG_WARN("consumer {}: could not dead-letter message {} ({}); retrying it locally",
+                    options_.group, m.msg_id, st.ToString());
+      suspend = true;
+    }
   }
+  return suspend;
 }
 
 }  // namespace tern::client

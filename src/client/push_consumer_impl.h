@@ -131,7 +131,15 @@ class PushConsumerImpl final : public ternmq::PushConsumer {
                            int64_t delay_ms);
   // Restores the original topic of messages consumed from the retry topic.
   void ResetRetryTopic(std::vector<ternmq::MessageView>* messages) const;
+  // Concurrent: attempts before the broker dead-letters (16 by default).
+  // Orderly: local retries before the consumer dead-letters (unlimited by default).
   int32_t MaxReconsumeTimes() const;
+  // Orderly, after kSuspendCurrentQueueAMoment (Java checkReconsumeTimes):
+  // a message retried MaxReconsumeTimes() times already goes to the retry
+  // topic with reconsumeTimes past the max, where the broker's send path
+  // moves it to %DLQ%<group>. True when some message must be consumed again
+  // (below the max, or the send failed): the batch is then retried locally.
+  bool OrderlyRetryNeeded(const std::vector<ternmq::MessageView>& msgs);
 
   const ternmq::PushConsumerOptions options_;
   const Clock& clock_;
