@@ -26,7 +26,8 @@ Dev& TheDev() {
   if (!dev.booted) {
     dev.log = dev.dir.path() + "/dev.log";
     BootedTernmq booted = StartTernmq(
-        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.path() + "/data"}, dev.log,
+        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.path() + "/data",
+         "--mappedFileSizeCommitLog=16777216"}, dev.log,
         "Name Server boot success");
     auto line = booted.child->WaitForLine("The broker[", 10'000);
     if (!line.ok()) {

@@ -41,7 +41,8 @@ const std::string& Namesrv() {
   static ShortDev dev;
   if (!dev.booted) {
     testing::BootedTernmq booted = testing::StartTernmq(
-        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.Sub("data"), kShortLevels},
+        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.Sub("data"), kShortLevels,
+         "--mappedFileSizeCommitLog=16777216"},
         dev.dir.Sub("dev.log"), "Name Server boot success");
     REQUIRE(booted.child->WaitForLine("The broker[", 10'000).ok());
     testing::TestRpcClient rpc;

@@ -38,7 +38,8 @@ const std::string& TxNamesrv() {
   if (!dev.booted) {
     BootedTernmq booted = StartTernmq(
         {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.path() + "/data",
-         "--transactionTimeOut=1000", "--transactionCheckInterval=1000"},
+         "--transactionTimeOut=1000", "--transactionCheckInterval=1000",
+         "--mappedFileSizeCommitLog=16777216"},
         dev.dir.path() + "/dev.log", "Name Server boot success");
     auto line = booted.child->WaitForLine("The broker[", 10'000);
     if (!line.ok()) FAIL("broker did not boot: " << line.status().ToString());
