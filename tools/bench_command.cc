@@ -7,6 +7,7 @@
 #include "tools/bench/delay_bench.h"
 #include "tools/bench/producer_bench.h"
 #include "tools/bench/store_bench.h"
+#include "tools/bench/tx_bench.h"
 #include "tools/commands.h"
 
 namespace tern::tools {
@@ -26,13 +27,16 @@ int BenchMain(int argc, char** argv) {
         "           batch), broker CPU s per million messages and RSS, against a 1 KiB\n"
         "           loopback ping-pong (ternmq bench producer --help)\n"
         "  consumer consume TPS and end-to-end latency p50/p99 with long-polling pulls while\n"
-        "           producing at a set rate (ternmq bench consumer --help)\n");
+        "           producing at a set rate (ternmq bench consumer --help)\n"
+        "  tx       transactional sends with commit beside plain sends (ratio, p50/p99), and\n"
+        "           plain sends with 100,000 transactions pending (ternmq bench tx --help)\n");
     return 0;
   }
   if (what == "store") return bench::RunStoreBench(argc - 1, argv + 1);
   if (what == "delay") return bench::RunDelayBench(argc - 1, argv + 1);
   if (what == "producer") return bench::RunProducerBench(argc - 1, argv + 1);
   if (what == "consumer") return bench::RunConsumerBench(argc - 1, argv + 1);
+  if (what == "tx") return bench::RunTxBench(argc - 1, argv + 1);
   std::fprintf(stderr, "ternmq bench: unknown benchmark '%.*s' (see 'ternmq bench help')\n",
                static_cast<int>(what.size()), what.data());
   return 2;

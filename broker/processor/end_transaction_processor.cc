@@ -45,6 +45,38 @@ Result<EndHeader> ParseEndHeader(const RemotingCommand& r) {
   return h;
 }
 
+// The record RESUME_CHECK_HALF_MESSAGE names: the record at an offset msgId
+// (RocketMQ's form), else the newest copy in TRANS_CHECK_MAX_TIME_TOPIC whose
+// UNIQ_KEY is `msg_id` (TernMQ: the transaction id the producer knows; needs
+// the key index). Both are 32 hex digits, so an offset id that does not lead
+// to a parked copy is tried as a key too.
+Result<store::LogView> FindParked(const store::MessageStore& store, const std::string& msg_id) {
+  Result<store::LogView> by_offset =
+      Status::NotFound(fmt::format("no message with msgId {}", msg_id));
+  if (auto id = protocol::DecodeOffsetMessageId(msg_id); id.ok()) {
+    auto view = store.LookMessageByOffset(id->offset);
+    if (view.ok()) {
+      auto rec = protocol::DecodeMessageRecord(view->data());
+      if (rec.ok() && rec->topic == transaction::kCheckMaxTimeTopic) return view;
+      if (rec.ok()) by_offset = std::move(view);  // BuildResumeRecord names its topic
+    }
+  }
+  store::QueryMessageResult found =
+      store.QueryMessageByUniqueKey(transaction::kCheckMaxTimeTopic, msg_id, 0, INT64_MAX);
+  std::optional<store::LogView> newest;
+  for (store::LogView& v : found.messages) {
+    auto rec = protocol::DecodeMessageRecord(v.data());
+    if (!rec.ok() || rec->topic != transaction::kCheckMaxTimeTopic ||
+        protocol::FindProperty(rec->properties,
+                               protocol::PropertyKey::kUniqClientMessageIdKeyIdx) != msg_id) {
+      continue;
+    }
+    if (!newest || v.offset() > newest->offset()) newest = std::move(v);
+  }
+  if (newest) return std::move(*newest);
+  return by_offset;
+}
+
 }  // namespace
 
 struct EndTransactionProcessor::Commit {
@@ -222,17 +254,11 @@ void EndTransactionProcessor::HandleResume(const remoting::RequestContext& /*ctx
     responder.Reply(MakeResponse(request, RC::kSystemError, msg_id.status().message()));
     return;
   }
-  auto id = protocol::DecodeOffsetMessageId(*msg_id);
-  if (!id.ok()) {
-    responder.Reply(MakeResponse(request, RC::kSystemError, id.status().message()));
-    return;
-  }
-  auto view = store_.LookMessageByOffset(id->offset);
+  auto view = FindParked(store_, *msg_id);
   auto rec = view.ok() ? protocol::DecodeMessageRecord(view->data())
                        : Result<protocol::MessageRecord>(view.status());
   if (!rec.ok()) {
-    responder.Reply(
-        MakeResponse(request, RC::kSystemError, fmt::format("no message with msgId {}", *msg_id)));
+    responder.Reply(MakeResponse(request, RC::kSystemError, rec.status().message()));
     return;
   }
   if (auto origin = transaction::DiscardedHalfOffset(*rec)) {

@@ -11,8 +11,10 @@
 // action and no response (Q6). Oneway requests are never answered.
 //
 // RESUME_CHECK_HALF_MESSAGE (header msgId = offset msgId of a message in
-// TRANS_CHECK_MAX_TIME_TOPIC): appends it again to the half queue, where the
-// checker picks it up as a new pending transaction.
+// TRANS_CHECK_MAX_TIME_TOPIC, or — TernMQ — the UNIQ_KEY of one, found through
+// the key index (the newest copy); 5.x's header field topic is not needed):
+// appends it again to the half queue, where the checker picks it up as a new
+// pending transaction.
 //
 // Threads: handlers on the loop thread; appends go through CommitLog::Submit
 // and their completions come back to `loop` with Post (a commit's op record

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <iterator>
 
 #include "src/protocol/codes.h"
 #include "src/protocol/message_const.h"
@@ -131,6 +132,45 @@ std::vector<int64_t> ParseOpBody(std::string_view body) {
 Decision OpDecision(const protocol::MessageRecord& op) {
   auto v = protocol::FindProperty(op.properties, kDecisionProperty);
   return v && *v == DecisionName(Decision::kRollback) ? Decision::kRollback : Decision::kCommit;
+}
+
+OwnedRecord BuildCheckTimesRecord(const std::vector<CheckTimes>& entries,
+                                  const protocol::HostAddress& broker_host, int64_t now_ms) {
+  OwnedRecord out;
+  out.topic = std::string(kCheckTimesTopic);
+  out.fields.queue_id = QueueId(0);
+  out.fields.sys_flag = SF::kTransactionNotType;
+  out.fields.born_timestamp = now_ms;
+  out.fields.born_host = broker_host;
+  out.body.reserve(entries.size() * 24);
+  for (const CheckTimes& e : entries) {
+    if (!out.body.empty()) out.body += ',';
+    fmt::format_to(std::back_inserter(out.body), "{}:{}:{}", e.half_offset, e.checks,
+                   e.next_check_ms);
+  }
+  protocol::AppendProperty(&out.properties, PK::kUniqClientMessageIdKeyIdx,
+                           protocol::UniqueIdGenerator::ForThisProcess().Next());
+  return out;
+}
+
+std::vector<CheckTimes> ParseCheckTimesBody(std::string_view body) {
+  std::vector<CheckTimes> out;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t comma = body.find(',', pos);
+    if (comma == std::string_view::npos) comma = body.size();
+    std::string_view entry = body.substr(pos, comma - pos);
+    pos = comma + 1;
+    const size_t a = entry.find(':');
+    const size_t b = a == std::string_view::npos ? a : entry.find(':', a + 1);
+    if (b == std::string_view::npos) continue;
+    auto half = ParseInt(entry.substr(0, a));
+    auto checks = ParseInt(entry.substr(a + 1, b - a - 1));
+    auto next = ParseInt(entry.substr(b + 1));
+    if (!half || !checks || !next || *half < 0 || *checks < 0 || *checks > INT32_MAX) continue;
+    out.push_back({*half, static_cast<int32_t>(*checks), *next});
+  }
+  return out;
 }
 
 OwnedRecord BuildDiscardRecord(const protocol::MessageRecord& half, int32_t checks) {

@@ -25,6 +25,12 @@ inline constexpr std::string_view kHalfTopic = topic::kTransHalfTopic;
 inline constexpr std::string_view kOpTopic = topic::kTransOpHalfTopic;
 inline constexpr std::string_view kCheckMaxTimeTopic = topic::kTransCheckMaxTimeTopic;
 inline constexpr std::string_view kOpTag = "d";  // TransactionalMessageUtil.REMOVETAG
+// TernMQ's check-count records (a system topic by its rmq_sys_ prefix; one
+// queue): after a round that sent checks, one record names each checked half
+// offset with its check count and next check time, so that a restart resumes
+// the counts (RocketMQ keeps them in the re-appended half message's
+// TRANSACTION_CHECK_TIMES instead).
+inline constexpr std::string_view kCheckTimesTopic = "rmq_sys_tern_trans_check_times";
 // TernMQ's own property on op records: "commit" or "rollback", so that a
 // restart knows which decision was taken (RocketMQ ignores unknown properties).
 inline constexpr std::string_view kDecisionProperty = "__TERN_TX_DECISION";
@@ -74,6 +80,20 @@ std::vector<int64_t> ParseOpBody(std::string_view body);
 // The decision an op record carries; commit when the property is absent
 // (a RocketMQ-written op record: the decision kind is not recorded there).
 Decision OpDecision(const protocol::MessageRecord& op);
+
+// One entry of a check-times record.
+struct CheckTimes {
+  int64_t half_offset = 0;
+  int32_t checks = 0;
+  int64_t next_check_ms = 0;
+  bool operator==(const CheckTimes&) const = default;
+};
+// The check-times record: topic kCheckTimesTopic, queue 0, body =
+// "<half>:<checks>:<nextCheckMs>" entries joined by ','.
+OwnedRecord BuildCheckTimesRecord(const std::vector<CheckTimes>& entries,
+                                  const protocol::HostAddress& broker_host, int64_t now_ms);
+// The entries of a check-times body; malformed entries are skipped.
+std::vector<CheckTimes> ParseCheckTimesBody(std::string_view body);
 
 // The copy parked in TRANS_CHECK_MAX_TIME_TOPIC after too many checks:
 // properties TRAN_PREPARED_QUEUE_OFFSET = half queue offset and

@@ -4,11 +4,13 @@
 LIBS += transaction
 transaction_SRCS := broker/transaction/half_message.cc broker/transaction/transaction_table.cc \
                     broker/transaction/check_notifier.cc broker/transaction/transaction_service.cc \
+                    broker/transaction/pending_list_processor.cc \
                     broker/processor/end_transaction_processor.cc
 
 TESTS += transaction
 transaction_TEST_SRCS := test/broker/transaction/half_message_test.cc \
-                         test/broker/transaction/transaction_test.cc
+                         test/broker/transaction/transaction_test.cc \
+                         test/broker/transaction/transaction_scale_test.cc
 transaction_TEST_LIBS := transaction delay brokercore broker store meta remoting net protocol base
 
 # Over TCP against an in-process Broker (needs the wiring library).

@@ -10,7 +10,21 @@ namespace tern::transaction {
 
 namespace {
 constexpr int kReadBatch = 256;
+// ~30 bytes each: a record stays far below the 4 MiB message limit.
+constexpr size_t kCheckTimesPerRecord = 20'000;
 }  // namespace
+
+std::map<std::string, std::string> TransactionService::RuntimeFigures() const {
+  auto s = [](const std::atomic<int64_t>& v) { return std::to_string(v.load()); };
+  return {
+      {"transactionPending", std::to_string(table_.pending())},
+      {"transactionCommitted", s(counters_.committed)},
+      {"transactionRolledBack", s(counters_.rolled_back)},
+      {"transactionChecked", s(counters_.checked)},
+      {"transactionDiscarded", s(counters_.discarded)},
+      {"transactionRefused", s(counters_.refused)},
+  };
+}
 
 Result<std::unique_ptr<TransactionService>> TransactionService::Open(store::MessageStore& store,
                                                                      const Clock& clock,
@@ -128,6 +142,12 @@ void TransactionService::FollowAll(CheckStats* stats) {
     p.next_check_ms = rec.store_timestamp + immunity;
     if (table_.AddPending(std::move(p))) ++stats->loaded;
   });
+  // After the half records: a check count applies to an entry already pending.
+  Follow(kCheckTimesTopic, &check_times_read_, [&](const protocol::MessageRecord& rec, int64_t) {
+    for (const CheckTimes& e : ParseCheckTimesBody(rec.body)) {
+      table_.RestoreChecks(QueueOffset(e.half_offset), e.checks, e.next_check_ms);
+    }
+  });
   if (store::ConsumeQueue* cq = store_.consume_queues().Find(kHalfTopic, QueueId(0))) {
     table_.ForgetBelow(cq->min_offset());
   }
@@ -172,13 +192,36 @@ Status TransactionService::RepairCommitsWithoutOp() {
 Result<CheckStats> TransactionService::RunOnce(int64_t now_ms) {
   CheckStats stats;
   FollowAll(&stats);
+  std::vector<CheckTimes> checked;
   for (PendingTransaction& p : table_.TakeDue(now_ms, options_.max_checks_per_round)) {
-    Check(std::move(p), now_ms, &stats);
+    ++stats.due;
+    Check(std::move(p), now_ms, &stats, &checked);
   }
+  TERN_RETURN_IF_ERROR(WriteCheckTimes(checked, now_ms));
   return stats;
 }
 
-void TransactionService::Check(PendingTransaction p, int64_t now_ms, CheckStats* stats) {
+// One record per kCheckTimesPerRecord checks of the round. A failed append
+// fails the round (the store's error is sticky); the counts in memory stay
+// right, only a restart before the next successful record would lose them.
+Status TransactionService::WriteCheckTimes(const std::vector<CheckTimes>& checked, int64_t now_ms) {
+  for (size_t begin = 0; begin < checked.size(); begin += kCheckTimesPerRecord) {
+    const size_t end = std::min(checked.size(), begin + kCheckTimesPerRecord);
+    OwnedRecord rec = BuildCheckTimesRecord(
+        std::vector<CheckTimes>(checked.begin() + static_cast<std::ptrdiff_t>(begin),
+                                checked.begin() + static_cast<std::ptrdiff_t>(end)),
+        store_.commit_log().options().store_host, now_ms);
+    store::PutResult put = store_.PutMessage(rec.AsRecord());
+    if (!put.stored()) {
+      return Status::IoError("writing check counts to " + std::string(kCheckTimesTopic) + ": " +
+                             put.error.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
+void TransactionService::Check(PendingTransaction p, int64_t now_ms, CheckStats* stats,
+                               std::vector<CheckTimes>* checked) {
   auto view = store_.commit_log().ReadRecord(p.log_offset);
   auto rec = view.ok() ? protocol::DecodeMessageRecord(view->data())
                        : Result<protocol::MessageRecord>(view.status());
@@ -218,6 +261,7 @@ void TransactionService::Check(PendingTransaction p, int64_t now_ms, CheckStats*
     ++p.checks;
     ++stats->checked;
     counters_.checked.fetch_add(1, std::memory_order_relaxed);
+    checked->push_back({p.half_offset.value(), p.checks, p.next_check_ms});
   } else {
     ++stats->no_producer;  // not counted against transactionCheckMax
   }

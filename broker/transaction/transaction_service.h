@@ -10,25 +10,30 @@
 // Each RunOnce(now):
 //   1. follow: reads what dispatch added to the op queue
 //      (RMQ_SYS_TRANS_OP_HALF_TOPIC: decisions), to TRANS_CHECK_MAX_TIME_TOPIC
-//      (discarded half messages) and to the half queue (RMQ_SYS_TRANS_HALF_TOPIC
-//      queue 0: new half messages, pending unless decided), from where it
+//      (discarded half messages), to the half queue (RMQ_SYS_TRANS_HALF_TOPIC
+//      queue 0: new half messages, pending unless decided) and to the
+//      check-times queue (kCheckTimesTopic: check counts), from where it
 //      stopped;
 //   2. check: takes the pending entries due at `now` (first due at store time
 //      + max(transactionTimeOut, CHECK_IMMUNITY_TIME_IN_SECONDS × 1000), then
 //      every transactionCheckInterval) and for each either sends
 //      CHECK_TRANSACTION_STATE to a live producer of its group (a check that
 //      finds no producer online is not counted), or, after transactionCheckMax
-//      checks, parks a copy in TRANS_CHECK_MAX_TIME_TOPIC and stops checking it.
+//      checks, parks a copy in TRANS_CHECK_MAX_TIME_TOPIC and stops checking it;
+//   3. record: appends the counts and next check times of the entries checked
+//      in this round (one check-times record per 20,000), so that they
+//      survive a restart.
 // A round costs the due entries plus the newly dispatched records.
 //
-// Restart: Open() follows the three queues from their min offsets, so the
+// Restart: Open() follows the four queues from their min offsets, so the
 // pending table is again "half records minus op records minus discarded".
 // A commit whose op record was lost (crash between the two appends) is found
 // through the key index: a COMMIT record of the real topic with the half's
 // UNIQ_KEY and prepared-transaction offset; its op record is written then, so
 // the producer is not asked again and the message is not delivered twice
 // (needs messageIndexEnable).
-// The check count of a pending transaction starts again from 0 after a restart.
+// Check counts and next check times come back from the check-times records
+// (a check sent but not yet recorded when the broker died is sent again).
 //
 // Threads: RunOnce and the service thread own the follower state (never
 // both: tests call RunOnce without Start). table() and the counters are any
@@ -39,10 +44,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "broker/store/message_store.h"
 #include "broker/transaction/check_notifier.h"
@@ -63,6 +70,7 @@ struct TransactionOptions {
 
 // What one RunOnce did.
 struct CheckStats {
+  int64_t due = 0;          // pending entries taken because they were due (visited)
   int64_t loaded = 0;       // half messages that became pending
   int64_t decisions = 0;    // op records read
   int64_t checked = 0;      // CHECK_TRANSACTION_STATE sent
@@ -100,6 +108,11 @@ class TransactionService {
 
   TransactionTable& table() { return table_; }
   TransactionCounters& counters() { return counters_; }
+  // GET_BROKER_RUNTIME_INFO figures: transactionPending (gauge) and the
+  // totals since start transactionCommitted, transactionRolledBack,
+  // transactionChecked (checks sent), transactionDiscarded (parked in
+  // TRANS_CHECK_MAX_TIME_TOPIC), transactionRefused. Any thread.
+  std::map<std::string, std::string> RuntimeFigures() const;
   store::MessageStore& store() { return store_; }
   const Clock& clock() const { return clock_; }
   const TransactionOptions& options() const { return options_; }
@@ -113,7 +126,10 @@ class TransactionService {
   void FollowAll(CheckStats* stats);
   // Open(): records the decision of pending half messages already committed.
   Status RepairCommitsWithoutOp();
-  void Check(PendingTransaction p, int64_t now_ms, CheckStats* stats);
+  // Checks or parks one due entry; a sent check is added to `checked`.
+  void Check(PendingTransaction p, int64_t now_ms, CheckStats* stats,
+             std::vector<CheckTimes>* checked);
+  Status WriteCheckTimes(const std::vector<CheckTimes>& checked, int64_t now_ms);
   void ThreadMain();
 
   store::MessageStore& store_;
@@ -127,6 +143,7 @@ class TransactionService {
   int64_t half_read_ = -1;  // -1: start at the queue's min offset
   int64_t op_read_ = -1;
   int64_t discard_read_ = -1;
+  int64_t check_times_read_ = -1;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,5 +1,7 @@
 #include "broker/transaction/transaction_table.h"
 
+#include <algorithm>
+
 namespace tern::transaction {
 
 bool TransactionTable::AddPending(PendingTransaction p) {
@@ -68,7 +70,9 @@ void TransactionTable::MarkDiscarded(QueueOffset half) {
 std::vector<PendingTransaction> TransactionTable::TakeDue(int64_t now_ms, size_t max) {
   std::lock_guard lock(mu_);
   std::vector<PendingTransaction> out;
-  while (!due_.empty() && out.size() < max && due_.begin()->first <= now_ms) {
+  while (!due_.empty() && out.size() < max) {
+    ++visited_;
+    if (due_.begin()->first > now_ms) break;
     const int64_t half = due_.begin()->second;
     due_.erase(due_.begin());
     auto it = pending_.find(half);
@@ -88,6 +92,16 @@ void TransactionTable::Reschedule(PendingTransaction p) {
   pending_.emplace(half, std::move(p));
 }
 
+void TransactionTable::RestoreChecks(QueueOffset half, int32_t checks, int64_t next_check_ms) {
+  std::lock_guard lock(mu_);
+  auto it = pending_.find(half.value());
+  if (it == pending_.end() || checks <= it->second.checks) return;
+  due_.erase({it->second.next_check_ms, half.value()});
+  it->second.checks = checks;
+  it->second.next_check_ms = std::max(it->second.next_check_ms, next_check_ms);
+  due_.emplace(it->second.next_check_ms, half.value());
+}
+
 void TransactionTable::ForgetBelow(QueueOffset min) {
   std::lock_guard lock(mu_);
   decisions_.erase(decisions_.begin(), decisions_.lower_bound(min.value()));
@@ -102,6 +116,11 @@ size_t TransactionTable::pending() const {
 size_t TransactionTable::decided() const {
   std::lock_guard lock(mu_);
   return decisions_.size();
+}
+
+int64_t TransactionTable::visited() const {
+  std::lock_guard lock(mu_);
+  return visited_;
 }
 
 std::optional<int64_t> TransactionTable::NextDueMs() const {

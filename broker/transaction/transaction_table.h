@@ -31,7 +31,7 @@ struct PendingTransaction {
   PhysicalOffset log_offset{0};  // of the half record
   std::string producer_group;    // PGROUP
   int64_t next_check_ms = 0;     // wall ms
-  int32_t checks = 0;            // CHECK_TRANSACTION_STATE sent so far (this run)
+  int32_t checks = 0;            // CHECK_TRANSACTION_STATE sent so far (kept across restarts)
 };
 
 enum class DecideOutcome : uint8_t {
@@ -76,18 +76,37 @@ class TransactionTable {
   // it was decided or discarded meanwhile.
   void Reschedule(PendingTransaction p);
 
+  // A check count read back from a check-times record: the pending entry of
+  // `half` (if any) takes `checks` and `next_check_ms` when they are ahead of
+  // its own (restart; a record we wrote ourselves changes nothing).
+  void RestoreChecks(QueueOffset half, int32_t checks, int64_t next_check_ms);
+
   // Forgets decisions and discards of half offsets below `min` (the half
   // queue's min offset after retention: END_TRANSACTION cannot find them).
   void ForgetBelow(QueueOffset min);
 
   size_t pending() const;
   size_t decided() const;
+  // Entries TakeDue has looked at since construction: the due ones plus at
+  // most one not due per call (the proof that a round does not scan).
+  int64_t visited() const;
   // The next due time, if any (service thread sleeps until then).
   std::optional<int64_t> NextDueMs() const;
   // Every pending entry, ordered by half offset (recovery).
   std::vector<PendingTransaction> AllPending() const;
   // Pending entries of a group (admin listing), ordered by half offset.
   std::vector<PendingTransaction> PendingOf(const std::string& group) const;
+  // Up to `max` pending entries accepted by `keep` (called under the lock; it
+  // must not block), ordered by half offset, starting at half offset `from`.
+  template <typename Keep>
+  std::vector<PendingTransaction> ListPending(int64_t from, size_t max, Keep&& keep) const {
+    std::lock_guard lock(mu_);
+    std::vector<PendingTransaction> out;
+    for (auto it = pending_.lower_bound(from); it != pending_.end() && out.size() < max; ++it) {
+      if (keep(it->second)) out.push_back(it->second);
+    }
+    return out;
+  }
 
  private:
   void EraseLocked(int64_t half);
@@ -97,6 +116,7 @@ class TransactionTable {
   std::set<std::pair<int64_t, int64_t>> due_;      // GUARDED_BY(mu_), (next check, half)
   std::map<int64_t, Decision> decisions_;          // GUARDED_BY(mu_)
   std::set<int64_t> discarded_;                    // GUARDED_BY(mu_)
+  int64_t visited_ = 0;                            // GUARDED_BY(mu_)
 };
 
 }  // namespace tern::transaction

@@ -84,6 +84,10 @@ inline constexpr int32_t kResumeCheckHalfMessage = 323;
 inline constexpr int32_t kAddWritePermOfBroker = 327;
 inline constexpr int32_t kGetTopicConfig = 351;
 inline constexpr int32_t kLitePullMessage = 361;
+// TernMQ-only codes (5000+; 5001 CANCEL_SCHEDULED_MESSAGE is in broker/delay/delay_format.h).
+// QUERY_TRANSACTION_PENDING: header producerGroup (optional), topic (optional),
+// maxCount; body = JSON list of pending transactions (broker/transaction/README.md).
+inline constexpr int32_t kQueryTransactionPending = 5002;
 }  // namespace RequestCode
 
 // Response codes (RemotingSysResponseCode + ResponseCode).
