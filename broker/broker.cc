@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
+#include "broker/broker_config_file.h"
 #include "broker/broker_options.h"
 #include "src/base/logging.h"
 
@@ -42,6 +44,7 @@ Status Broker::StartParts() {
   transactions_->Start();  // the transaction checker's thread
   offset_flush_->Start();
   TERN_RETURN_IF_ERROR(timer_loop_.Start());
+  meta_worker_.Start();  // before the loop: handlers hand it disk work
   TERN_RETURN_IF_ERROR(io_loop_.Start());  // from here on requests are served
   TERN_RETURN_IF_ERROR(ns_loop_.Start());
   TERN_RETURN_IF_ERROR(registration_->Start());  // registers at once, then every 30 s
@@ -62,6 +65,7 @@ void Broker::Stop() {
   if (fast_server_) fast_server_->Stop();
   if (server_) server_->Stop();
   io_loop_.Stop();
+  meta_worker_.Stop();  // the metadata writes already accepted reach disk
   timer_loop_.Stop();
   if (delay_) delay_->Stop();
   if (offset_flush_) {  // the last consumer offsets, durably
@@ -178,8 +182,11 @@ void Broker::BuildHandlers() {
   housekeeping_ = std::make_unique<ClientHousekeeping>(*producers_, *consumers_, clock_);
   group_source_ = std::make_unique<GroupSourceAdapter>(*groups_);
   retry_topics_ = std::make_unique<RetryTopicAdapter>(*topics_);
+  ClientProcessorOptions client_options = ClientOptionsFrom(config_);
+  client_options.meta_worker = &meta_worker_;  // first heartbeats create groups off the loop
+  client_options.loop = &io_loop_;
   client_ = std::make_unique<ClientProcessor>(*producers_, *consumers_, *locks_, *group_source_,
-                                              *retry_topics_, clock_, ClientOptionsFrom(config_));
+                                              *retry_topics_, clock_, std::move(client_options));
   subscriptions_ = std::make_unique<processor::ConsumerManagerSubscriptions>(*consumers_);
   processor::SendHooks send_hooks;
   send_hooks.schedule = delay::MakeSendHook(delay_->interceptor(), clock_);
@@ -187,6 +194,8 @@ void Broker::BuildHandlers() {
   stats_ = std::make_unique<processor::BrokerStats>(clock_.NowMs());
   processor::SendOptions send_options = SendOptionsFrom(config_);
   send_options.stats = stats_.get();
+  send_options.meta_worker = &meta_worker_;  // topic auto-creation off the loop
+  send_options.loop = &io_loop_;
   send_back_ = std::make_unique<processor::SendBackProcessor>(*topics_, *groups_, *store_,
                                                               send_options, send_hooks.schedule);
   send_ = std::make_unique<processor::SendProcessor>(*topics_, *groups_, *store_,
@@ -194,6 +203,7 @@ void Broker::BuildHandlers() {
   cancel_ = std::make_unique<delay::CancelProcessor>(*delay_);
   end_transaction_ = std::make_unique<processor::EndTransactionProcessor>(
       *transactions_, io_loop_, processor::EndTransactionOptions{config_.broker_role == "SLAVE"});
+  pending_tx_ = std::make_unique<transaction::PendingListProcessor>(*transactions_);
   processor::PullOptions pull_options = PullOptionsFrom(config_);
   pull_options.stats = stats_.get();
   pull_ = std::make_unique<processor::PullProcessor>(*store_, *topics_, *groups_, *offset_table_,
@@ -203,9 +213,26 @@ void Broker::BuildHandlers() {
   query_ = std::make_unique<processor::QueryProcessor>(*store_);
   topic_admin_ = std::make_unique<processor::TopicAdminProcessor>(*topics_, *store_);
   group_admin_ = std::make_unique<processor::GroupAdminProcessor>(*groups_, *offset_table_);
-  // TODO(broker admin): UPDATE_BROKER_CONFIG changes reach only what the
-  // runtime processor reports; no config listener pushes them to the parts yet.
-  runtime_ = std::make_unique<processor::BrokerRuntimeProcessor>(config_, *store_, *stats_, clock_);
+  // UPDATE_BROKER_CONFIG: live keys reach the parts through ApplyLiveConfig;
+  // with a config file every update is saved there first (broker-meta).
+  processor::BrokerRuntimeOptions runtime_options;
+  runtime_options.max_live_message_size = config_.max_message_size;
+  if (!config_.broker_config_path.empty()) {
+    runtime_options.persist = [this, path = config_.broker_config_path](
+                                  PropertyList updates, std::function<void(Status)> done) {
+      meta_worker_.Submit([this, path, updates = std::move(updates), done = std::move(done)] {
+        Status st = UpdateConfigFile(path, updates);
+        io_loop_.Post([done, st] { done(st); });
+      });
+    };
+  }
+  runtime_options.extra_figures = [this] { return transactions_->RuntimeFigures(); };
+  runtime_ = std::make_unique<processor::BrokerRuntimeProcessor>(config_, *store_, *stats_, clock_,
+                                                                 std::move(runtime_options));
+  runtime_->SetConfigListener(
+      [this](const BrokerConfig& config, const std::vector<std::string>& changed) {
+        ApplyLiveConfig(config, changed);
+      });
   consume_stats_ = std::make_unique<processor::ConsumeStatsProcessor>(
       *topics_, *store_, *offset_table_, *consumers_, *stats_);
   broker_admin_ =
@@ -233,11 +260,12 @@ void Broker::RegisterHandlers(remoting::RpcServer& server, bool serve_pulls) {
   send_back_->Register(server);
   cancel_->Register(server);
   end_transaction_->Register(server);
+  pending_tx_->Register(server);
   if (serve_pulls) pull_->Register(server);
   offsets_->Register(server);
   query_->Register(server);
-  topic_admin_->Register(server);
-  group_admin_->Register(server);
+  topic_admin_->Register(server, &meta_worker_);
+  group_admin_->Register(server, &meta_worker_);
   runtime_->Register(server);
   consume_stats_->Register(server);
   broker_admin_->Register(server);
@@ -259,6 +287,38 @@ void Broker::RunHousekeeping() {
   for (ConnectionId id : housekeeping_->RunOnce().connections) {
     server_->CloseConnection(id, "client heartbeat expired");
     fast_server_->CloseConnection(id, "client heartbeat expired");
+  }
+}
+
+// The keys DefaultRuntimeConfigKeys() lists (broker/processor/README.md).
+void Broker::ApplyLiveConfig(const BrokerConfig& config, const std::vector<std::string>& changed) {
+  auto has = [&changed](std::string_view key) {
+    return std::find(changed.begin(), changed.end(), key) != changed.end();
+  };
+  send_->UpdateLiveOptions(SendOptionsFrom(config));  // permission, size, region, trace, tx
+  if (has("brokerPermission")) {
+    send_back_->set_broker_permission(config.broker_permission);
+    pull_->set_broker_permission(config.broker_permission);
+    registration_->SetBrokerPermission(config.broker_permission);
+    topics_->BumpDataVersion();  // so that the nameservers take the new perms; re-registers
+  }
+  groups_->SetAutoCreateSubscriptionGroup(config.auto_create_subscription_group);
+  consumers_->set_notify_enabled(config.notify_consumer_ids_changed_enable);
+  if (has("autoCreateTopicEnable") || has("defaultTopicQueueNums")) {
+    topics_->SetAutoCreateTopicEnable(config.auto_create_topic_enable);
+    topics_->SetDefaultTopicQueueNums(config.default_topic_queue_nums);
+    meta_worker_.Submit([this] {  // TBW102 created or resized: an fsynced write
+      if (Status st = topics_->EnsureAutoCreateTemplate(); !st.ok()) {
+        TERN_LOG_ERROR("updating the auto-creation template TBW102: {}", st.ToString());
+      }
+    });
+  }
+  if (has("fileReservedTime") || has("deleteWhen") || has("diskMaxUsedSpaceRatio") ||
+      has("cleanFileForciblyEnable")) {
+    timer_loop_.Post([this, options = RetentionOptionsFrom(config)] {
+      retention_ = std::make_unique<store::CommitLogRetention>(
+          store_->commit_log(), store::FileIo::Default(), clock_, options);
+    });
   }
 }
 

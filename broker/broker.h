@@ -12,6 +12,9 @@
 //                   every request handler, long polling, client housekeeping (10 s),
 //                   the stats sample (1 s)
 //   "broker-timer"  CommitLog retention and consume-queue cleanup (cleanResourceInterval)
+//   "broker-meta"   metadata disk work off the loop: fsynced topic / group
+//                   config writes and the config-file rewrite of
+//                   UPDATE_BROKER_CONFIG (MetaWorker)
 //   "broker-ns"     the RpcClient loop of the nameserver registration, whose own
 //                   "broker-register" thread registers at start, every 30 s and on
 //                   every topic change
@@ -24,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "broker/broker_adapters.h"
 #include "broker/broker_config.h"
@@ -36,6 +40,7 @@
 #include "broker/meta/config_table.h"
 #include "broker/meta/consumer_offset_table.h"
 #include "broker/meta/meta_db.h"
+#include "broker/meta_worker.h"
 #include "broker/processor/broker_admin_processor.h"
 #include "broker/processor/broker_runtime_processor.h"
 #include "broker/processor/broker_stats.h"
@@ -59,6 +64,7 @@
 #include "broker/topic/subscription_group_manager.h"
 #include "broker/topic/topic_config_manager.h"
 #include "broker/transaction/check_notifier.h"
+#include "broker/transaction/pending_list_processor.h"
 #include "broker/transaction/transaction_service.h"
 #include "src/base/clock.h"
 #include "src/base/status.h"
@@ -95,6 +101,8 @@ class Broker {
   std::string addr() const;
   // The configuration in force (listenPort filled in after Start()).
   const BrokerConfig& config() const { return config_; }
+  // The "broker-meta" worker. Tests Hold() it to play a slow disk.
+  MetaWorker& meta_worker() { return meta_worker_; }
 
  private:
   Status StartParts();
@@ -107,6 +115,8 @@ class Broker {
   void ArmTimers();
   void RunHousekeeping();  // broker-io
   void RunRetention();     // broker-timer
+  // UPDATE_BROKER_CONFIG changed live keys: push them to the parts. broker-io.
+  void ApplyLiveConfig(const BrokerConfig& config, const std::vector<std::string>& changed);
 
   BrokerConfig config_;
   Clock& clock_;
@@ -125,6 +135,7 @@ class Broker {
   net::EventLoop io_loop_{"broker-io"};
   net::EventLoop timer_loop_{"broker-timer"};
   net::EventLoop ns_loop_{"broker-ns"};
+  MetaWorker meta_worker_{"broker-meta"};
   std::unique_ptr<remoting::RpcServer> server_;
   std::unique_ptr<remoting::RpcServer> fast_server_;
   std::unique_ptr<remoting::RpcClient> ns_client_;
@@ -143,6 +154,7 @@ class Broker {
   std::unique_ptr<transaction::ProducerCheckNotifier> tx_notifier_;
   std::unique_ptr<transaction::TransactionService> transactions_;  // half messages, checker
   std::unique_ptr<processor::EndTransactionProcessor> end_transaction_;
+  std::unique_ptr<transaction::PendingListProcessor> pending_tx_;  // QUERY_TRANSACTION_PENDING
   std::unique_ptr<processor::SendProcessor> send_;
   std::unique_ptr<processor::SendBackProcessor> send_back_;  // CONSUMER_SEND_MSG_BACK
   std::unique_ptr<processor::PullProcessor> pull_;

@@ -2,7 +2,7 @@
 # processors, nameserver registration). Send/pull processors, long polling
 # and the wiring append here as they land.
 LIBS += broker
-broker_SRCS := broker/broker_config.cc \
+broker_SRCS := broker/broker_config.cc broker/broker_config_file.cc broker/meta_worker.cc \
                broker/client/consumer_ids_notifier.cc broker/client/consumer_group_info.cc \
                broker/client/consumer_manager.cc broker/client/producer_manager.cc \
                broker/client/client_housekeeping.cc broker/client/rebalance_lock_manager.cc \
@@ -11,6 +11,7 @@ broker_SRCS := broker/broker_config.cc \
 
 TESTS += broker_unit
 broker_unit_TEST_SRCS := test/broker/broker_config_test.cc \
+                         test/broker/broker_config_file_test.cc test/broker/meta_worker_test.cc \
                          test/broker/client/consumer_manager_test.cc \
                          test/broker/client/producer_manager_test.cc \
                          test/broker/client/rebalance_lock_manager_test.cc \

@@ -42,6 +42,7 @@ class RetryTopicAdapter final : public RetryTopicCreator {
   explicit RetryTopicAdapter(topic::TopicConfigManager& topics) : topics_(topics) {}
   Status EnsureRetryTopic(const std::string& topic, int32_t queue_nums, int32_t perm,
                           int32_t topic_sys_flag) override;
+  bool RetryTopicExists(const std::string& topic) override { return topics_.Contains(topic); }
 
  private:
   topic::TopicConfigManager& topics_;

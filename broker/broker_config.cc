@@ -111,7 +111,6 @@ constexpr std::string_view kCompatKeys[] = {"sendMessageThreadPoolNums",
                                             "filterDataCleanTimeSpan",
                                             "traceTopicEnableFilter",
                                             "isolateLogEnable",
-                                            "brokerConfigPath",
                                             "configBlackList",
                                             "accessMessageInMemoryHotRatio",
                                             "enableSlaveActingMaster",
@@ -184,6 +183,8 @@ void RegisterBrokerConfig(ConfigRegistry& r, BrokerConfig* c) {
             "send NOTIFY_CONSUMER_IDS_CHANGED when a group changes");
   r.AddBool("slaveReadEnable", &c->slave_read_enable, "suggest slaves for slow consumers");
   r.AddBool("aclEnable", &c->acl_enable, "ACL (not supported: must be false)");
+  r.AddString("brokerConfigPath", &c->broker_config_path,
+              "file UPDATE_BROKER_CONFIG saves changes to (default: the -c file)");
 
   r.AddBool("longPollingEnable", &c->long_polling_enable, "hold PULL_MESSAGE until data arrives");
   r.AddInt64("shortPollingTimeMills", &c->short_polling_time_mills,

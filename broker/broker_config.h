@@ -55,6 +55,9 @@ struct BrokerConfig {
   bool notify_consumer_ids_changed_enable = true;            // notifyConsumerIdsChangedEnable
   bool slave_read_enable = false;                            // slaveReadEnable
   bool acl_enable = false;  // aclEnable (not supported; must stay false)
+  // brokerConfigPath: the file UPDATE_BROKER_CONFIG saves changes to (the
+  // `-c` file; empty = changes last until restart only). Not updatable.
+  std::string broker_config_path;
 
   // --- consumption ---
   bool long_polling_enable = true;                // longPollingEnable

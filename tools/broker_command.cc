@@ -23,6 +23,8 @@ Status ApplyBrokerArgs(const ParsedArgs& args, const PropertyList& overrides,
     if (Status st = registry->ApplyAll(props); !st.ok()) {
       return st.WithContext("config file " + args.Get("config"));
     }
+    // UPDATE_BROKER_CONFIG saves into the file the broker was started with, as RocketMQ does.
+    if (config->broker_config_path.empty()) config->broker_config_path = args.Get("config");
   }
   if (Status st = registry->ApplyAll(overrides); !st.ok()) return st.WithContext("command line");
   if (args.Has("namesrvAddr")) {

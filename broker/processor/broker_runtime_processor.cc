@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -21,15 +22,16 @@ namespace RC = protocol::ResponseCode;
 
 namespace {
 
-// Keys with no effect in TernMQ (BrokerConfig::compat) may always change.
+// The keys the broker wiring pushes to the running parts (broker.cc,
+// ApplyLiveConfig). Keys with no effect in TernMQ (BrokerConfig::compat, and
+// slaveReadEnable: no slaves) may always change.
 constexpr const char* kRuntimeKeys[] = {
     "brokerPermission",
     "autoCreateTopicEnable",
     "autoCreateSubscriptionGroup",
+    "defaultTopicQueueNums",
     "notifyConsumerIdsChangedEnable",
     "rejectTransactionMessage",
-    "longPollingEnable",
-    "shortPollingTimeMills",
     "slaveReadEnable",
     "traceOn",
     "regionId",
@@ -38,10 +40,6 @@ constexpr const char* kRuntimeKeys[] = {
     "deleteWhen",
     "diskMaxUsedSpaceRatio",
     "cleanFileForciblyEnable",
-    "transactionTimeOut",
-    "transactionCheckMax",
-    "transactionCheckInterval",
-    "flushConsumerOffsetInterval",
 };
 
 // Current values of every registered key.
@@ -158,7 +156,11 @@ void BrokerRuntimeProcessor::Register(remoting::RpcServer& server) {
   server.RegisterSync(Q::kGetBrokerRuntimeInfo,
                       bind(&BrokerRuntimeProcessor::GetBrokerRuntimeInfo));
   server.RegisterSync(Q::kGetBrokerConfig, bind(&BrokerRuntimeProcessor::GetBrokerConfig));
-  server.RegisterSync(Q::kUpdateBrokerConfig, bind(&BrokerRuntimeProcessor::UpdateBrokerConfig));
+  server.RegisterAsync(Q::kUpdateBrokerConfig, [this](const remoting::RequestContext&,
+                                                      RemotingCommand request,
+                                                      remoting::Responder responder) {
+    UpdateBrokerConfig(std::move(request), std::move(responder));
+  });
 }
 
 protocol::KvTable BrokerRuntimeProcessor::RuntimeInfo() const {
@@ -236,6 +238,11 @@ protocol::KvTable BrokerRuntimeProcessor::RuntimeInfo() const {
   t["timerCongestNum"] = "0";
   t["timerEnqueueTps"] = "0.0";
   t["timerDequeueTps"] = "0.0";
+
+  // TernMQ additions: transactionPending, transactionCommitted, ... (broker/transaction).
+  if (options_.extra_figures) {
+    for (auto& [key, value] : options_.extra_figures()) t[key] = std::move(value);
+  }
   return kv;
 }
 
@@ -262,56 +269,121 @@ Result<RemotingCommand> BrokerRuntimeProcessor::GetBrokerConfig(const RemotingCo
   return response;
 }
 
-Result<RemotingCommand> BrokerRuntimeProcessor::UpdateBrokerConfig(const RemotingCommand& request) {
-  if (request.body.empty()) return MakeResponse(request, RC::kSuccess);
-  auto props = ParseProperties(request.body, "UPDATE_BROKER_CONFIG body");
-  if (!props.ok()) return MakeResponse(request, RC::kSystemError, props.status().message());
-  for (const auto& [key, value] : *props) {
-    for (const std::string& banned : options_.black_list) {
-      if (key == banned) {
-        return MakeResponse(request, RC::kNoPermission, "Can not update config in black list.");
-      }
-    }
-  }
+namespace {
 
-  std::unique_lock<std::mutex> lock(mu_);
+std::string JoinKeys(const std::vector<std::string>& keys, std::string_view sep) {
+  std::string out;
+  for (const auto& k : keys) {
+    if (!out.empty()) out += sep;
+    out += k;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<BrokerRuntimeProcessor::ConfigUpdate> BrokerRuntimeProcessor::ValidateUpdate(
+    const PropertyList& props) const {
+  std::lock_guard<std::mutex> lock(mu_);
   broker::BrokerConfig updated = config_;
   ConfigRegistry registry;
   broker::RegisterBrokerConfig(registry, &updated);
-  Status st = registry.ApplyAll(*props);
-  if (st.ok()) st = broker::ResolveBrokerConfig(&updated);
-  if (!st.ok()) return MakeResponse(request, RC::kSystemError, st.message());
-
+  TERN_RETURN_IF_ERROR(registry.ApplyAll(props));
+  TERN_RETURN_IF_ERROR(broker::ResolveBrokerConfig(&updated));
   const auto before = ConfigValues(config_);
   const auto after = ConfigValues(updated);
-  std::vector<std::string> changed;
-  std::vector<std::string> refused;
+  ConfigUpdate update;
+  update.props = props;
   for (const auto& [key, value] : after) {
     auto it = before.find(key);
     if (it != before.end() && it->second == value) continue;
-    changed.push_back(key);
-    if (options_.runtime_keys.count(key) == 0) refused.push_back(key);
+    bool live = options_.runtime_keys.count(key) != 0;
+    if (live && key == "maxMessageSize" &&
+        updated.max_message_size > options_.max_live_message_size) {
+      live = false;  // the store's limits and buffers were sized at start
+    }
+    (live ? update.live : update.restart_only).push_back(key);
   }
-  if (!refused.empty()) {
-    std::string keys;
-    for (const auto& k : refused) keys += (keys.empty() ? "" : ", ") + k;
-    return MakeResponse(
-        request, RC::kSystemError,
-        fmt::format("{} cannot be changed while the broker runs; set it in the broker's config "
-                    "file and restart",
-                    keys));
-  }
-  if (changed.empty()) return MakeResponse(request, RC::kSuccess);
+  return update;
+}
 
+Status BrokerRuntimeProcessor::ApplyLive(const ConfigUpdate& update) {
+  if (update.live.empty()) return Status::Ok();
+  PropertyList live_props;
+  for (const auto& [key, value] : update.props) {
+    if (std::find(update.live.begin(), update.live.end(), key) != update.live.end()) {
+      live_props.emplace_back(key, value);
+    }
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  // Re-applied on the current config: another update may have landed while
+  // this one was being saved.
+  broker::BrokerConfig updated = config_;
+  ConfigRegistry registry;
+  broker::RegisterBrokerConfig(registry, &updated);
+  TERN_RETURN_IF_ERROR(registry.ApplyAll(live_props));
+  TERN_RETURN_IF_ERROR(broker::ResolveBrokerConfig(&updated));
   config_ = updated;
   version_.Next(clock_.NowMs());
   BrokerConfigListener listener = listener_;
   lock.unlock();
-  std::string keys;
-  for (const auto& k : changed) keys += (keys.empty() ? "" : ",") + k;
-  TERN_LOG_INFO("broker config updated by UPDATE_BROKER_CONFIG: {}", keys);
-  if (listener) listener(updated, changed);
-  return MakeResponse(request, RC::kSuccess);
+  TERN_LOG_INFO("broker config updated by UPDATE_BROKER_CONFIG: {}", JoinKeys(update.live, ","));
+  if (listener) listener(updated, update.live);
+  return Status::Ok();
+}
+
+void BrokerRuntimeProcessor::UpdateBrokerConfig(RemotingCommand request,
+                                                remoting::Responder responder) {
+  auto answer = [&responder, &request](int32_t code, std::string remark = {}) {
+    responder.Reply(MakeResponse(request, code, std::move(remark)));
+  };
+  if (request.body.empty()) return answer(RC::kSuccess);
+  auto props = ParseProperties(request.body, "UPDATE_BROKER_CONFIG body");
+  if (!props.ok()) return answer(RC::kSystemError, props.status().message());
+  for (const auto& [key, value] : *props) {
+    for (const std::string& banned : options_.black_list) {
+      if (key == banned) return answer(RC::kNoPermission, "Can not update config in black list.");
+    }
+  }
+  auto update = ValidateUpdate(*props);
+  if (!update.ok()) return answer(RC::kSystemError, update.status().message());
+  if (!update->restart_only.empty() && !options_.persist) {
+    return answer(RC::kSystemError,
+                  fmt::format("{} cannot be changed while the broker runs; set it in the broker's "
+                              "config file and restart (this broker was started without one)",
+                              JoinKeys(update->restart_only, ", ")));
+  }
+  if (!options_.persist) {
+    Status st = ApplyLive(*update);
+    return answer(st.ok() ? RC::kSuccess : RC::kSystemError, st.ok() ? "" : st.message());
+  }
+  // Saved first, applied once durable: an acknowledged change survives a
+  // restart, and a failed save changes nothing.
+  PropertyList to_save = update->props;  // copied before `update` moves into the callback
+  options_.persist(
+      std::move(to_save), [this, update = std::move(update).value(), request = std::move(request),
+                      responder = std::move(responder)](Status saved) mutable {
+        if (!saved.ok()) {
+          TERN_LOG_WARN("UPDATE_BROKER_CONFIG: saving the config file failed: {}",
+                        saved.ToString());
+          responder.Reply(MakeResponse(request, RC::kSystemError,
+                                       "saving the config file failed: " + saved.message()));
+          return;
+        }
+        Status st = ApplyLive(update);
+        if (!st.ok()) {
+          responder.Reply(MakeResponse(request, RC::kSystemError, st.message()));
+          return;
+        }
+        std::string remark;
+        if (!update.restart_only.empty()) {
+          remark = "saved; takes effect after restart: " + JoinKeys(update.restart_only, ", ");
+          TERN_LOG_INFO("UPDATE_BROKER_CONFIG saved to the config file; takes effect after "
+                        "restart: {}",
+                        JoinKeys(update.restart_only, ", "));
+        }
+        responder.Reply(MakeResponse(request, RC::kSuccess, std::move(remark)));
+      });
 }
 
 }  // namespace tern::processor

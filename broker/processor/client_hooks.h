@@ -43,6 +43,13 @@ class RetryTopicCreator {
   // topic is left unchanged (OK).
   virtual Status EnsureRetryTopic(const std::string& topic, int32_t queue_nums, int32_t perm,
                                   int32_t topic_sys_flag) = 0;
+  // Whether `topic` exists already, i.e. EnsureRetryTopic would not write.
+  // The default (false: unknown) is always safe; it only costs a trip to the
+  // broker-meta worker for every heartbeat when one is configured.
+  virtual bool RetryTopicExists(const std::string& topic) {
+    (void)topic;
+    return false;
+  }
 };
 
 }  // namespace tern::broker

@@ -8,6 +8,7 @@
 #include "src/protocol/heartbeat_data.h"
 #include "src/protocol/lock_batch_body.h"
 #include "src/protocol/perm.h"
+#include "src/remoting/dispatch.h"
 
 namespace tern::broker {
 
@@ -124,6 +125,47 @@ Result<RemotingCommand> ClientProcessor::HeartBeat(const RequestContext& ctx,
   return Success(request);
 }
 
+void ClientProcessor::HeartBeatAsync(const RequestContext& ctx, RemotingCommand request,
+                                     remoting::Responder responder) {
+  auto answer = [](const RemotingCommand& req, Result<RemotingCommand> r, remoting::Responder& to) {
+    to.Reply(r.ok() ? std::move(r).value()
+                    : remoting::ErrorResponse(req.opaque, req.serialize_type, r.status()));
+  };
+  auto data = protocol::HeartbeatData::Decode(request.body);
+  bool prepare = false;
+  if (data.ok() && options_.meta_worker != nullptr && options_.loop != nullptr) {
+    prepare = pending_heartbeats_.count(ctx.connection) != 0;
+    for (const protocol::ConsumerData& consumer : data->consumer_data_set) {
+      if (prepare) break;
+      prepare = !groups_.FindGroup(consumer.group_name) ||
+                !retry_topics_.RetryTopicExists(std::string(kRetryGroupTopicPrefix) +
+                                                consumer.group_name);
+    }
+  }
+  if (!prepare) return answer(request, HeartBeat(ctx, request), responder);
+  ++pending_heartbeats_[ctx.connection];
+  options_.meta_worker->Submit([this, ctx, answer, consumers = std::move(data->consumer_data_set),
+                                request = std::move(request),
+                                responder = std::move(responder)]() mutable {
+    // The durable part, as HeartBeat does it; errors are reported by HeartBeat.
+    for (const protocol::ConsumerData& consumer : consumers) {
+      auto settings = groups_.FindOrCreateGroup(consumer.group_name);
+      if (!settings.ok() || !settings->has_value()) continue;
+      int32_t sys_flag = consumer.unit_mode ? protocol::kTopicSysFlagUnitSub : 0;
+      retry_topics_
+          .EnsureRetryTopic(std::string(kRetryGroupTopicPrefix) + consumer.group_name,
+                            (*settings)->retry_queue_nums, protocol::kPermReadWrite, sys_flag)
+          .IgnoreError();
+    }
+    options_.loop->Post([this, ctx, answer, request = std::move(request),
+                         responder = std::move(responder)]() mutable {
+      auto it = pending_heartbeats_.find(ctx.connection);
+      if (it != pending_heartbeats_.end() && --it->second == 0) pending_heartbeats_.erase(it);
+      answer(request, HeartBeat(ctx, request), responder);
+    });
+  });
+}
+
 Result<RemotingCommand> ClientProcessor::UnregisterClient(const RequestContext& ctx,
                                                           const RemotingCommand& request) {
   TERN_ASSIGN_OR_RETURN(std::string client_id, request.RequiredString("clientID"));
@@ -229,6 +271,13 @@ Result<RemotingCommand> ClientProcessor::GetProducerConnectionList(const Request
 void RegisterClientHandlers(ClientProcessor& processor, remoting::RpcServer& server) {
   for (const ClientProcessor::Entry& e : ClientProcessor::Handlers()) {
     ClientProcessor::Handler h = e.handler;
+    if (e.code == RC::kHeartBeat && processor.has_meta_worker()) {
+      server.RegisterAsync(e.code, [&processor](const RequestContext& ctx, RemotingCommand request,
+                                                remoting::Responder responder) {
+        processor.HeartBeatAsync(ctx, std::move(request), std::move(responder));
+      });
+      continue;
+    }
     server.RegisterSync(e.code,
                         [&processor, h](const RequestContext& ctx, const RemotingCommand& request) {
                           return (processor.*h)(ctx, request);

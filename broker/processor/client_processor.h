@@ -15,19 +15,24 @@
 // SYSTEM_ERROR with the message as remark. Handlers() lists them as data for
 // the wiring (RegisterClientHandlers does the RpcServer registration).
 //
-// Threading: any thread; the managers are internally synchronized. HEART_BEAT
-// may block on the first heartbeat of a group while RetryTopicCreator writes
-// the new topic durably. All references must outlive the processor.
+// Threading: any thread; the managers are internally synchronized, except
+// HeartBeatAsync (loop thread). The first heartbeat of a group creates the
+// group and its retry topic (fsynced writes): with `meta_worker` set,
+// HeartBeatAsync does that on the worker and finishes the heartbeat back on
+// the loop; otherwise HeartBeat does it inline. All references must outlive
+// the processor.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string_view>
 #include <vector>
 
 #include "broker/client/consumer_manager.h"
 #include "broker/client/producer_manager.h"
 #include "broker/client/rebalance_lock_manager.h"
+#include "broker/meta_worker.h"
 #include "broker/processor/client_hooks.h"
 #include "src/base/clock.h"
 #include "src/base/status.h"
@@ -43,6 +48,9 @@ struct ClientProcessorOptions {
   // filtering is on; an error answers SUBSCRIPTION_PARSE_FAILED. Unset: accept.
   std::function<Status(std::string_view expression_type, std::string_view expression)>
       compile_filter;
+  // Optional, both or neither: see HeartBeatAsync.
+  MetaWorker* meta_worker = nullptr;
+  net::EventLoop* loop = nullptr;
 };
 
 class ClientProcessor {
@@ -60,9 +68,18 @@ class ClientProcessor {
     Handler handler;
   };
   static const std::vector<Entry>& Handlers();
+  bool has_meta_worker() const {
+    return options_.meta_worker != nullptr && options_.loop != nullptr;
+  }
 
   Result<remoting::RemotingCommand> HeartBeat(const remoting::RequestContext& ctx,
                                               const remoting::RemotingCommand& request);
+  // HEART_BEAT as registered when `meta_worker` is set (loop thread): a
+  // heartbeat that would create a consumer group or a retry topic has that
+  // done on the worker first, then HeartBeat runs on the loop and answers.
+  // Later heartbeats of the same connection queue behind it (order).
+  void HeartBeatAsync(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
+                      remoting::Responder responder);
   Result<remoting::RemotingCommand> UnregisterClient(const remoting::RequestContext& ctx,
                                                      const remoting::RemotingCommand& request);
   Result<remoting::RemotingCommand> GetConsumerListByGroup(
@@ -89,9 +106,12 @@ class ClientProcessor {
   RetryTopicCreator& retry_topics_;
   const Clock& clock_;
   const ClientProcessorOptions options_;
+  // Heartbeats waiting for the worker, per connection. Loop thread.
+  std::map<ConnectionId, int> pending_heartbeats_;
 };
 
-// Registers every handler of Handlers() as a sync handler on `server`.
+// Registers every handler of Handlers() as a sync handler on `server`
+// (HEART_BEAT as HeartBeatAsync when the processor has a meta worker).
 // `processor` must outlive the server's use of the handlers.
 void RegisterClientHandlers(ClientProcessor& processor, remoting::RpcServer& server);
 

@@ -11,17 +11,23 @@ namespace tern::processor {
 using remoting::RemotingCommand;
 namespace RC = protocol::ResponseCode;
 
-void GroupAdminProcessor::Register(remoting::RpcServer& server) {
+void GroupAdminProcessor::Register(remoting::RpcServer& server, broker::MetaWorker* meta_worker) {
   namespace Q = protocol::RequestCode;
   auto bind = [this](auto method) {
     return [this, method](const remoting::RequestContext&, const RemotingCommand& request) {
       return (this->*method)(request);
     };
   };
-  server.RegisterSync(Q::kUpdateAndCreateSubscriptionGroup,
-                      bind(&GroupAdminProcessor::UpdateAndCreate));
+  auto changing = [&](int32_t code, remoting::SyncHandler handler) {
+    if (meta_worker != nullptr) {
+      broker::RegisterOnWorker(server, code, std::move(handler), *meta_worker);
+    } else {
+      server.RegisterSync(code, std::move(handler));
+    }
+  };
+  changing(Q::kUpdateAndCreateSubscriptionGroup, bind(&GroupAdminProcessor::UpdateAndCreate));
   server.RegisterSync(Q::kGetAllSubscriptionGroupConfig, bind(&GroupAdminProcessor::GetAll));
-  server.RegisterSync(Q::kDeleteSubscriptionGroup, bind(&GroupAdminProcessor::Delete));
+  changing(Q::kDeleteSubscriptionGroup, bind(&GroupAdminProcessor::Delete));
 }
 
 Result<RemotingCommand> GroupAdminProcessor::UpdateAndCreate(const RemotingCommand& request) {

@@ -57,6 +57,8 @@ class PullProcessor {
 
   // Registers codes 11 and 361 (async handlers).
   void Register(remoting::RpcServer& server);
+  // brokerPermission changed by UPDATE_BROKER_CONFIG. Loop thread.
+  void set_broker_permission(int32_t perm) { options_.broker_permission = perm; }
 
   void Handle(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
               remoting::Responder responder);
@@ -79,7 +81,7 @@ class PullProcessor {
   topic::SubscriptionGroupManager& groups_;
   meta::ConsumerOffsetTable& offsets_;
   const SubscriptionLookup* subscriptions_;
-  const PullOptions options_;
+  PullOptions options_;  // loop thread (broker_permission may change)
   longpoll::PullRequestHoldService hold_;
 };
 

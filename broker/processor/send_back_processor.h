@@ -45,6 +45,8 @@ class SendBackProcessor {
 
   // Registers code 36 (async handler).
   void Register(remoting::RpcServer& server);
+  // brokerPermission changed by UPDATE_BROKER_CONFIG. Loop thread.
+  void set_broker_permission(int32_t perm) { options_.broker_permission = perm; }
 
   // Loop thread. Answers through `responder` (maybe later, from another thread).
   void Handle(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
@@ -54,7 +56,7 @@ class SendBackProcessor {
   topic::TopicConfigManager& topics_;
   topic::SubscriptionGroupManager& groups_;
   store::MessageStore& store_;
-  const SendOptions options_;
+  SendOptions options_;  // loop thread (broker_permission may change)
   const ScheduleHook schedule_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <optional>
 #include <random>
 #include <span>
@@ -169,14 +170,35 @@ std::string SendProcessor::IllegalRemark() const {
 
 void SendProcessor::Handle(const remoting::RequestContext& ctx, RemotingCommand request,
                            remoting::Responder responder) {
+  HandleWith(ctx, std::move(request), std::move(responder), nullptr);
+}
+
+void SendProcessor::HandleWith(const remoting::RequestContext& ctx, RemotingCommand request,
+                               remoting::Responder responder, const AutoCreated* created) {
   auto header = protocol::SendMessageRequestHeader::Parse(request.code, request.ext_fields);
   if (!header.ok()) {
     responder.Reply(Response(request, RC::kSystemError, header.status().message()));
     return;
   }
   Checked checked;
-  if (auto error = Check(ctx, request, *header, &checked)) {
+  bool needs_create = false;
+  if (auto error = Check(ctx, request, *header, created, &needs_create, &checked)) {
     responder.Reply(std::move(*error));
+    return;
+  }
+  if (needs_create) {  // the fsynced write happens on the worker; back here after it
+    const std::string topic = header->topic;
+    ++pending_creates_[topic];
+    options_.meta_worker->Submit([this, ctx, topic, h = *header, request = std::move(request),
+                                  responder = std::move(responder)]() mutable {
+      auto outcome = std::make_shared<AutoCreated>(AutoCreate(topic, h));
+      options_.loop->Post([this, ctx, topic, outcome, request = std::move(request),
+                           responder = std::move(responder)]() mutable {
+        auto it = pending_creates_.find(topic);
+        if (it != pending_creates_.end() && --it->second == 0) pending_creates_.erase(it);
+        HandleWith(ctx, std::move(request), std::move(responder), outcome.get());
+      });
+    });
     return;
   }
   if (header->batch) {
@@ -186,9 +208,34 @@ void SendProcessor::Handle(const remoting::RequestContext& ctx, RemotingCommand 
   }
 }
 
+void SendProcessor::UpdateLiveOptions(const SendOptions& live) {
+  options_.broker_permission = live.broker_permission;
+  options_.max_message_size = live.max_message_size;
+  options_.reject_transaction_message = live.reject_transaction_message;
+  options_.region_id = live.region_id;
+  options_.trace_on = live.trace_on;
+}
+
+SendProcessor::AutoCreated SendProcessor::AutoCreate(const std::string& topic,
+                                                    const protocol::SendMessageRequestHeader& h) {
+  int32_t topic_sys_flag = 0;
+  if (h.unit_mode) {
+    topic_sys_flag =
+        topic::IsRetryTopic(topic) ? protocol::kTopicSysFlagUnitSub : protocol::kTopicSysFlagUnit;
+  }
+  auto created = topics_.CreateTopicInSendMessageMethod(topic, h.default_topic,
+                                                        h.default_topic_queue_nums, topic_sys_flag);
+  if (!created.ok() || created->has_value() || !topic::IsRetryTopic(topic)) return created;
+  auto retry = topics_.CreateTopicInSendMessageBackMethod(topic, 1, protocol::kPermReadWrite,
+                                                          topic_sys_flag);
+  if (!retry.ok()) return retry.status();
+  return std::optional<protocol::TopicConfig>(std::move(retry).value());
+}
+
 std::optional<RemotingCommand> SendProcessor::Check(const remoting::RequestContext& ctx,
                                                     const RemotingCommand& request,
                                                     const protocol::SendMessageRequestHeader& h,
+                                                    const AutoCreated* created, bool* needs_create,
                                                     Checked* out) {
   const std::string& topic = h.topic;
   if (!protocol::IsWriteable(options_.broker_permission)) {
@@ -208,24 +255,17 @@ std::optional<RemotingCommand> SendProcessor::Check(const remoting::RequestConte
   }
 
   std::optional<protocol::TopicConfig> config = topics_.Select(topic);
+  const bool offload = options_.meta_worker != nullptr && options_.loop != nullptr;
+  if (offload && created == nullptr && (!config || pending_creates_.count(topic) != 0)) {
+    if (!config) TERN_LOG_WARN("the topic {} does not exist, producer: {}", topic, ctx.peer);
+    *needs_create = true;  // or queue behind the creation in flight (order)
+    return std::nullopt;
+  }
   if (!config) {
-    int32_t topic_sys_flag = 0;
-    if (h.unit_mode) {
-      topic_sys_flag =
-          topic::IsRetryTopic(topic) ? protocol::kTopicSysFlagUnitSub : protocol::kTopicSysFlagUnit;
-    }
-    TERN_LOG_WARN("the topic {} does not exist, producer: {}", topic, ctx.peer);
-    auto created = topics_.CreateTopicInSendMessageMethod(topic, h.default_topic,
-                                                          h.default_topic_queue_nums,
-                                                          topic_sys_flag);
-    if (!created.ok()) return Response(request, RC::kSystemError, created.status().message());
-    config = std::move(created).value();
-    if (!config && topic::IsRetryTopic(topic)) {
-      auto retry = topics_.CreateTopicInSendMessageBackMethod(topic, 1, protocol::kPermReadWrite,
-                                                              topic_sys_flag);
-      if (!retry.ok()) return Response(request, RC::kSystemError, retry.status().message());
-      config = std::move(retry).value();
-    }
+    if (!offload) TERN_LOG_WARN("the topic {} does not exist, producer: {}", topic, ctx.peer);
+    AutoCreated outcome = created != nullptr ? *created : AutoCreate(topic, h);
+    if (!outcome.ok()) return Response(request, RC::kSystemError, outcome.status().message());
+    config = std::move(outcome).value();
     if (!config) {
       return Response(request, RC::kTopicNotExist,
                       fmt::format("topic[{}] not exist, apply first please!", topic));

@@ -3,8 +3,10 @@
 //
 // On the loop thread: parse the header (V1 or V2 names by code), check the
 // broker and topic permissions, validate the topic, auto-create it through
-// the template (TBW102) or as a retry topic, pick the queue, redirect retry
-// messages past their max reconsume times to %DLQ%<group>, check body and
+// the template (TBW102) or as a retry topic (on the broker-meta worker when
+// SendOptions::meta_worker is set, the send parked meanwhile), pick the
+// queue, redirect retry messages past their max reconsume times to
+// %DLQ%<group>, check body and
 // properties sizes, and build the record (born host = the TCP peer, CLUSTER
 // added, WAIT removed but honoured). The append itself happens on the
 // commit-log writer thread (CommitLog::Submit / SubmitBatch); its callback
@@ -22,8 +24,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
+#include "broker/meta_worker.h"
 #include "broker/processor/broker_stats.h"
 #include "broker/store/message_store.h"
 #include "broker/topic/subscription_group_manager.h"
@@ -44,6 +48,13 @@ struct SendOptions {
   int32_t max_message_size = 4 * 1024 * 1024;    // maxMessageSize (body)
   bool reject_transaction_message = false;       // rejectTransactionMessage
   bool generate_uniq_key = true;                 // 5.x: add UNIQ_KEY when a producer omits it
+  // Optional, both or neither: topic auto-creation (an fsynced RocksDB write)
+  // runs on `meta_worker`, and the send continues on `loop` (the loop thread
+  // that calls Handle) once the topic exists. Sends to a topic with a
+  // creation pending queue behind it, so a producer's order is kept. Unset:
+  // the creation runs inline on the caller's thread (tests).
+  broker::MetaWorker* meta_worker = nullptr;
+  net::EventLoop* loop = nullptr;
   // Optional: fed from the send completion (OnPut per stored put, a batch
   // counting its messages; OnPutFailed when the store refuses one). Must
   // outlive every pending send. Any thread (BrokerStats is synchronized).
@@ -109,17 +120,33 @@ class SendProcessor {
   // Registers codes 10, 310 and 320 (async handlers).
   void Register(remoting::RpcServer& server);
 
+  // UPDATE_BROKER_CONFIG: the live keys (brokerPermission, maxMessageSize,
+  // rejectTransactionMessage, regionId, traceOn) for the next request. The
+  // other fields keep their start-up values. Loop thread.
+  void UpdateLiveOptions(const SendOptions& live);
+
   // Loop thread. Answers through `responder` (maybe later, from another thread).
   void Handle(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
               remoting::Responder responder);
 
  private:
   struct Checked;
-  // Common checks; fills `out` or returns the error response.
+  // What the broker-meta worker's auto-creation produced (any thread).
+  using AutoCreated = Result<std::optional<protocol::TopicConfig>>;
+  // Handle(), after an auto-creation on the worker when `created` is set.
+  void HandleWith(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
+                  remoting::Responder responder, const AutoCreated* created);
+  // Common checks; fills `out` or returns the error response. Sets
+  // `*needs_create` (and returns nullopt) when the topic must first be
+  // auto-created on the worker; `created` is that creation's outcome.
   std::optional<remoting::RemotingCommand> Check(const remoting::RequestContext& ctx,
                                                  const remoting::RemotingCommand& request,
                                                  const protocol::SendMessageRequestHeader& h,
+                                                 const AutoCreated* created, bool* needs_create,
                                                  Checked* out);
+  // createTopicInSendMessageMethod, then the retry-topic fallback. Any thread
+  // (a durable write when it creates).
+  AutoCreated AutoCreate(const std::string& topic, const protocol::SendMessageRequestHeader& h);
   void SendSingle(const remoting::RequestContext& ctx, remoting::RemotingCommand request,
                   const protocol::SendMessageRequestHeader& h, Checked& checked,
                   remoting::Responder responder);
@@ -134,8 +161,10 @@ class SendProcessor {
   topic::TopicConfigManager& topics_;
   topic::SubscriptionGroupManager& groups_;
   store::MessageStore& store_;
-  const SendOptions options_;
+  SendOptions options_;  // loop thread (UpdateLiveOptions)
   const SendHooks hooks_;
+  // Topics with auto-creations in flight on the worker -> count. Loop thread.
+  std::map<std::string, int, std::less<>> pending_creates_;
 };
 
 // PutResult -> response code and remark (requests.md §B.1 step 10). The four

@@ -36,15 +36,22 @@ Status ApplyTopicAttributes(std::string_view text, std::map<std::string, std::st
   return Status::Ok();
 }
 
-void TopicAdminProcessor::Register(remoting::RpcServer& server) {
+void TopicAdminProcessor::Register(remoting::RpcServer& server, broker::MetaWorker* meta_worker) {
   namespace Q = protocol::RequestCode;
   auto bind = [this](auto method) {
     return [this, method](const remoting::RequestContext&, const RemotingCommand& request) {
       return (this->*method)(request);
     };
   };
-  server.RegisterSync(Q::kUpdateAndCreateTopic, bind(&TopicAdminProcessor::UpdateAndCreateTopic));
-  server.RegisterSync(Q::kDeleteTopicInBroker, bind(&TopicAdminProcessor::DeleteTopic));
+  auto changing = [&](int32_t code, remoting::SyncHandler handler) {
+    if (meta_worker != nullptr) {
+      broker::RegisterOnWorker(server, code, std::move(handler), *meta_worker);
+    } else {
+      server.RegisterSync(code, std::move(handler));
+    }
+  };
+  changing(Q::kUpdateAndCreateTopic, bind(&TopicAdminProcessor::UpdateAndCreateTopic));
+  changing(Q::kDeleteTopicInBroker, bind(&TopicAdminProcessor::DeleteTopic));
   server.RegisterSync(Q::kGetAllTopicConfig, bind(&TopicAdminProcessor::GetAllTopicConfig));
 }
 

@@ -4,11 +4,13 @@
 // Changes go through TopicConfigManager (durable, data version bumped, change
 // listener -> immediate re-registration with the nameservers).
 //
-// Threads: loop thread (sync handlers). Creating or deleting a topic writes
-// RocksDB with fsync and deletes consume-queue files on the loop thread
-// (rare admin calls).
+// Threads: GET_ALL_TOPIC_CONFIG on the loop thread. Creating or deleting a
+// topic (an fsynced RocksDB write, consume-queue files deleted) runs on the
+// broker-meta worker when Register() is given one (the broker does), and
+// answers once durable; otherwise on the loop thread (tests).
 #pragma once
 
+#include "broker/meta_worker.h"
 #include "broker/store/message_store.h"
 #include "broker/topic/topic_config_manager.h"
 #include "src/remoting/rpc_server.h"
@@ -21,8 +23,10 @@ class TopicAdminProcessor {
   TopicAdminProcessor(topic::TopicConfigManager& topics, store::MessageStore& store)
       : topics_(topics), store_(store) {}
 
-  // Registers codes 17, 215 and 21 (sync handlers).
-  void Register(remoting::RpcServer& server);
+  // Registers codes 17, 215 and 21.
+  // With `meta_worker`, the changing codes run on it (their RocksDB write is
+  // fsynced off the loop) and answer once durable; without, on the loop.
+  void Register(remoting::RpcServer& server, broker::MetaWorker* meta_worker = nullptr);
 
   Result<remoting::RemotingCommand> UpdateAndCreateTopic(const remoting::RemotingCommand& request);
   Result<remoting::RemotingCommand> DeleteTopic(const remoting::RemotingCommand& request);

@@ -64,7 +64,11 @@ RemotingCommand BuildUnregisterBrokerRequest(const RegistrationOptions& o) {
 
 BrokerRegistration::BrokerRegistration(RegistrationOptions options, TopicConfigSource& topics,
                                        remoting::RpcClient& client, const Clock& clock)
-    : options_(std::move(options)), topics_(topics), client_(client), clock_(clock) {}
+    : options_(std::move(options)),
+      broker_permission_(options_.broker_permission),
+      topics_(topics),
+      client_(client),
+      clock_(clock) {}
 
 BrokerRegistration::~BrokerRegistration() { Stop(/*unregister=*/false); }
 
@@ -86,6 +90,11 @@ void BrokerRegistration::RequestRegister() {
     requested_ = true;
   }
   cv_.notify_all();
+}
+
+void BrokerRegistration::SetBrokerPermission(int32_t perm) {
+  broker_permission_.store(perm);
+  RequestRegister();
 }
 
 void BrokerRegistration::Stop(bool unregister) {
@@ -132,7 +141,7 @@ int64_t BrokerRegistration::registrations() const {
 
 std::vector<BrokerRegistration::NsResult> BrokerRegistration::RegisterAll() {
   protocol::RegisterBrokerBody body =
-      BuildRegisterBrokerBody(topics_.TopicConfigSnapshot(), options_.broker_permission);
+      BuildRegisterBrokerBody(topics_.TopicConfigSnapshot(), broker_permission_.load());
   std::vector<NsResult> results =
       SendToAll(BuildRegisterBrokerRequest(options_, body), "register broker");
   std::lock_guard<std::mutex> lock(mu_);

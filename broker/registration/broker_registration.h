@@ -18,6 +18,7 @@
 // outlive this object.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -80,6 +81,11 @@ class BrokerRegistration {
   Status Start();
   // Asks for a registration as soon as possible. Any thread; never blocks.
   void RequestRegister();
+  // brokerPermission changed (UPDATE_BROKER_CONFIG): later registrations
+  // carry it; asks for one at once. The caller also gives the topic table a
+  // new data version, or the nameservers ignore the new perms. Any thread.
+  void SetBrokerPermission(int32_t perm);
+  int32_t broker_permission() const { return broker_permission_.load(); }
   // Stops the thread, then unregisters from every nameserver (when
   // `unregister`). Idempotent.
   void Stop(bool unregister = true);
@@ -104,6 +110,7 @@ class BrokerRegistration {
   void ThreadMain();
 
   const RegistrationOptions options_;
+  std::atomic<int32_t> broker_permission_;  // starts as options_.broker_permission
   TopicConfigSource& topics_;
   remoting::RpcClient& client_;
   const Clock& clock_;

@@ -10,7 +10,7 @@ namespace tern::topic {
 
 SubscriptionGroupManager::SubscriptionGroupManager(meta::SubscriptionGroupTable& table,
                                                    SubscriptionGroupManagerOptions options)
-    : table_(table), options_(options) {}
+    : table_(table), auto_create_(options.auto_create_subscription_group) {}
 
 Status SubscriptionGroupManager::Init() {
   static constexpr std::string_view kSystemGroups[] = {
@@ -30,7 +30,7 @@ Status SubscriptionGroupManager::Init() {
 Result<std::optional<SubscriptionGroupConfig>> SubscriptionGroupManager::Find(
     std::string_view group) {
   if (auto c = table_.Get(group)) return std::optional<SubscriptionGroupConfig>(std::move(*c));
-  if (!options_.auto_create_subscription_group && !IsSystemConsumerGroup(group)) {
+  if (!auto_create_.load() && !IsSystemConsumerGroup(group)) {
     return std::optional<SubscriptionGroupConfig>();
   }
   SubscriptionGroupConfig c;

@@ -10,6 +10,7 @@
 // group writes RocksDB with fsync on the calling thread (once per new group).
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string_view>
 
@@ -52,9 +53,14 @@ class SubscriptionGroupManager {
   // GET_ALL_SUBSCRIPTIONGROUP_CONFIG body.
   protocol::SubscriptionGroupWrapper BuildWrapper() const;
 
+  // autoCreateSubscriptionGroup (UPDATE_BROKER_CONFIG): applies to the next
+  // Find(). Any thread.
+  void SetAutoCreateSubscriptionGroup(bool enable) { auto_create_.store(enable); }
+  bool auto_create_subscription_group() const { return auto_create_.load(); }
+
  private:
   meta::SubscriptionGroupTable& table_;
-  const SubscriptionGroupManagerOptions options_;
+  std::atomic<bool> auto_create_;
 };
 
 }  // namespace tern::topic

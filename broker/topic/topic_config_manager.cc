@@ -27,7 +27,10 @@ TopicConfig MakeTopic(std::string_view name, int32_t read, int32_t write, int32_
 
 TopicConfigManager::TopicConfigManager(meta::TopicConfigTable& table,
                                        TopicConfigManagerOptions options)
-    : table_(table), options_(std::move(options)) {}
+    : table_(table),
+      options_(std::move(options)),
+      auto_create_topic_enable_(options_.auto_create_topic_enable),
+      default_topic_queue_nums_(options_.default_topic_queue_nums) {}
 
 Status TopicConfigManager::Init() {
   std::vector<TopicConfig> wanted;
@@ -101,7 +104,7 @@ Result<std::optional<TopicConfig>> TopicConfigManager::CreateTopicInSendMessageM
     return std::optional<TopicConfig>();
   }
   int32_t perm = templ->perm;
-  if (default_topic == kAutoCreateTopicKey && !options_.auto_create_topic_enable) {
+  if (default_topic == kAutoCreateTopicKey && !auto_create_topic_enable()) {
     perm = kPermReadWrite;
   }
   if (!protocol::IsInherited(perm)) {
@@ -152,10 +155,38 @@ Result<bool> TopicConfigManager::DeleteTopicConfig(std::string_view topic) {
   return existed;
 }
 
+Status TopicConfigManager::EnsureAutoCreateTemplate() {
+  if (!auto_create_topic_enable()) return Status::Ok();
+  const int32_t n = default_topic_queue_nums();
+  auto current = table_.Get(kAutoCreateTopicKey);
+  if (current && current->read_queue_nums == n && current->write_queue_nums == n) {
+    return Status::Ok();
+  }
+  TopicConfig c = current ? *current : MakeTopic(kAutoCreateTopicKey, n, n,
+                                                 kPermInherit | kPermReadWrite);
+  c.read_queue_nums = n;
+  c.write_queue_nums = n;
+  TERN_RETURN_IF_ERROR(table_.Put(c));
+  TERN_LOG_INFO("auto-creation template {} {}: {} queues", kAutoCreateTopicKey,
+                current ? "resized" : "created", n);
+  NotifyChanged();
+  return Status::Ok();
+}
+
+void TopicConfigManager::BumpDataVersion() {
+  version_bumps_.fetch_add(1);
+  NotifyChanged();
+}
+
+protocol::DataVersion TopicConfigManager::WithBumps(protocol::DataVersion v) const {
+  v.counter += version_bumps_.load();
+  return v;
+}
+
 protocol::TopicConfigSerializeWrapper TopicConfigManager::BuildSerializeWrapper() const {
   auto snap = table_.TakeSnapshot();
   protocol::TopicConfigSerializeWrapper w;
-  w.data_version = snap.version;
+  w.data_version = WithBumps(snap.version);
   for (TopicConfig& c : snap.configs) {
     std::string name = c.topic_name;
     w.topic_config_table.emplace(std::move(name), std::move(c));

@@ -17,6 +17,7 @@
 // change is durable and with no lock held; it must not block (post a task).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -86,14 +87,40 @@ class TopicConfigManager {
 
   // GET_ALL_TOPIC_CONFIG body and the REGISTER_BROKER topic table.
   protocol::TopicConfigSerializeWrapper BuildSerializeWrapper() const;
-  protocol::DataVersion data_version() const { return table_.data_version(); }
+  // The table's data version plus the BumpDataVersion() count.
+  protocol::DataVersion data_version() const { return WithBumps(table_.data_version()); }
+  // The start-up options; the two live switches below may differ since.
   const TopicConfigManagerOptions& options() const { return options_; }
+
+  // ---- UPDATE_BROKER_CONFIG (any thread) ----
+  bool auto_create_topic_enable() const { return auto_create_topic_enable_.load(); }
+  int32_t default_topic_queue_nums() const { return default_topic_queue_nums_.load(); }
+  // autoCreateTopicEnable: takes effect on the next send. Switching it on
+  // when TBW102 is missing (the broker started with it off) needs
+  // EnsureAutoCreateTemplate().
+  void SetAutoCreateTopicEnable(bool enable) { auto_create_topic_enable_.store(enable); }
+  // defaultTopicQueueNums: TBW102's queue count; EnsureAutoCreateTemplate()
+  // resizes the stored template.
+  void SetDefaultTopicQueueNums(int32_t n) { default_topic_queue_nums_.store(n); }
+  // While autoCreateTopicEnable is on: creates TBW102 with
+  // defaultTopicQueueNums queues, or resizes it to that, durably (fsync on the
+  // calling thread), and notifies. Nothing to do otherwise.
+  Status EnsureAutoCreateTemplate();
+  // A new data version for the registration body without a table change
+  // (brokerPermission changed: the nameservers compare data versions before
+  // they take a broker's topic table, so the same version would be ignored).
+  // In memory only: a restart registers afresh anyway. Notifies.
+  void BumpDataVersion();
 
  private:
   void NotifyChanged();
+  protocol::DataVersion WithBumps(protocol::DataVersion v) const;
 
   meta::TopicConfigTable& table_;
   const TopicConfigManagerOptions options_;
+  std::atomic<bool> auto_create_topic_enable_;
+  std::atomic<int32_t> default_topic_queue_nums_;
+  std::atomic<int64_t> version_bumps_{0};
   mutable std::mutex listener_mu_;
   std::function<void()> listener_;  // GUARDED_BY(listener_mu_)
 };

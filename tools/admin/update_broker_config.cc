@@ -28,8 +28,14 @@ Status Run(CommandContext& ctx) {
       failures += (failures.empty() ? "" : "; ") + r.status().message();
       continue;
     }
-    done.push_back(addr);
-    if (!ctx.json()) ctx.Print(fmt::format("update broker config success, {}\n", addr));
+    // TernMQ says in the remark what is saved but waits for a restart.
+    const std::string remark = r->remark.value_or("");
+    done.push_back(remark.empty() ? nlohmann::json(addr)
+                                  : nlohmann::json{{"broker", addr}, {"remark", remark}});
+    if (!ctx.json()) {
+      ctx.Print(fmt::format("update broker config success, {}{}\n", addr,
+                            remark.empty() ? "" : " (" + remark + ")"));
+    }
   }
   if (ctx.json()) ctx.PrintJson({{"key", key}, {"value", value}, {"brokers", done}});
   if (!failures.empty()) return Status::Unavailable(failures);

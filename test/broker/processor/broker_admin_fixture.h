@@ -248,6 +248,7 @@ class AdminBroker {
   void Dispatch() { REQUIRE(store_->dispatch().RunOnce().ok()); }
 
   ManualClock& clock() { return clock_; }
+  net::EventLoop& loop() { return *loop_; }
   store::MessageStore& store() { return *store_; }
   topic::TopicConfigManager& topics() { return *topics_; }
   meta::ConsumerOffsetTable& offsets() { return *offset_table_; }

@@ -256,3 +256,112 @@ TEST_CASE("the run-time key set is an option") {
 
 }  // namespace
 }  // namespace tern::processor::testing
+
+namespace tern::processor::testing {
+namespace {
+
+// A config file stand-in: records what would be saved and answers on the loop.
+struct FakeConfigFile {
+  std::mutex mu;
+  std::vector<PropertyList> saved;
+  Status outcome = Status::Ok();
+};
+
+AdminFixtureOptions WithConfigFile(FakeConfigFile& file, net::EventLoop** loop_slot) {
+  AdminFixtureOptions o;
+  o.runtime.max_live_message_size = 4 * 1024 * 1024;
+  o.runtime.persist = [&file, loop_slot](PropertyList updates, std::function<void(Status)> done) {
+    Status outcome;
+    {
+      std::lock_guard<std::mutex> lock(file.mu);
+      file.saved.push_back(std::move(updates));
+      outcome = file.outcome;
+    }
+    (*loop_slot)->Post([done, outcome] { done(outcome); });
+  };
+  return o;
+}
+
+RemotingCommand UpdateRequest(const std::string& body) {
+  RemotingCommand req = RemotingCommand::Request(Q::kUpdateBrokerConfig);
+  req.body = body;
+  return req;
+}
+
+TEST_CASE("with a config file, restart keys are saved and reported, live keys apply now") {
+  FakeConfigFile file;
+  net::EventLoop* loop = nullptr;
+  AdminBroker b(WithConfigFile(file, &loop));
+  loop = &b.loop();
+  std::vector<std::string> changed;
+  b.runtime().SetConfigListener(
+      [&](const broker::BrokerConfig&, const std::vector<std::string>& keys) { changed = keys; });
+
+  RemotingCommand r = b.Call(UpdateRequest("brokerPermission=4\nlistenPort=20911\n"));
+  REQUIRE(r.code == RC::kSuccess);
+  CHECK(r.remark == std::optional<std::string>("saved; takes effect after restart: listenPort"));
+  {
+    std::lock_guard<std::mutex> lock(file.mu);
+    REQUIRE(file.saved.size() == 1);
+    REQUIRE(file.saved[0].size() == 2);
+    CHECK(file.saved[0][0] == std::pair<std::string, std::string>("brokerPermission", "4"));
+    CHECK(file.saved[0][1] == std::pair<std::string, std::string>("listenPort", "20911"));
+  }
+  CHECK(changed == std::vector<std::string>{"brokerPermission"});
+  CHECK(b.runtime().config().broker_permission == 4);
+  CHECK(b.runtime().config().listen_port != 20911);  // GET_BROKER_CONFIG shows what runs
+
+  // Live keys only: saved too, no remark.
+  r = b.Call(UpdateRequest("autoCreateTopicEnable=false"));
+  REQUIRE(r.code == RC::kSuccess);
+  CHECK_FALSE(r.remark.has_value());
+  CHECK_FALSE(b.runtime().config().auto_create_topic_enable);
+}
+
+TEST_CASE("maxMessageSize above the start-up value needs a restart") {
+  FakeConfigFile file;
+  net::EventLoop* loop = nullptr;
+  AdminBroker b(WithConfigFile(file, &loop));
+  loop = &b.loop();
+  RemotingCommand r = b.Call(UpdateRequest("maxMessageSize=1024"));
+  REQUIRE(r.code == RC::kSuccess);
+  CHECK(b.runtime().config().max_message_size == 1024);
+  r = b.Call(UpdateRequest("maxMessageSize=4194304"));  // back up to the start value: live
+  REQUIRE(r.code == RC::kSuccess);
+  CHECK_FALSE(r.remark.has_value());
+  r = b.Call(UpdateRequest("maxMessageSize=8388608"));
+  REQUIRE(r.code == RC::kSuccess);
+  CHECK(r.remark ==
+        std::optional<std::string>("saved; takes effect after restart: maxMessageSize"));
+  CHECK(b.runtime().config().max_message_size == 4194304);
+}
+
+TEST_CASE("a config file that cannot be saved fails the update and changes nothing") {
+  FakeConfigFile file;
+  file.outcome = Status::IoError("disk full");
+  net::EventLoop* loop = nullptr;
+  AdminBroker b(WithConfigFile(file, &loop));
+  loop = &b.loop();
+  bool called = false;
+  b.runtime().SetConfigListener(
+      [&](const broker::BrokerConfig&, const std::vector<std::string>&) { called = true; });
+  RemotingCommand r = b.Call(UpdateRequest("brokerPermission=4"));
+  CHECK(r.code == RC::kSystemError);
+  CHECK(r.remark.value_or("").find("disk full") != std::string::npos);
+  CHECK_FALSE(called);
+  CHECK(b.runtime().config().broker_permission == 6);
+  CHECK(b.runtime().config_version().counter == 0);
+}
+
+TEST_CASE("without a config file a restart key is refused and the reason is named") {
+  AdminBroker b;
+  RemotingCommand r = b.Call(UpdateRequest("flushDiskType=SYNC_FLUSH"));
+  CHECK(r.code == RC::kSystemError);
+  CHECK(r.remark.value_or("").find("flushDiskType cannot be changed while the broker runs") !=
+        std::string::npos);
+  CHECK(r.remark.value_or("").find("started without one") != std::string::npos);
+  CHECK_FALSE(b.runtime().config().sync_flush());
+}
+
+}  // namespace
+}  // namespace tern::processor::testing

@@ -57,3 +57,25 @@ TEST_CASE("without autoCreateSubscriptionGroup only system groups are created on
 
 }  // namespace
 }  // namespace tern::topic
+
+namespace tern::topic {
+namespace {
+
+TEST_CASE("autoCreateSubscriptionGroup switched at run time applies to the next Find") {
+  Fixture f(/*auto_create=*/false);
+  auto none = f.groups->Find("CG_LIVE");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  f.groups->SetAutoCreateSubscriptionGroup(true);
+  CHECK(f.groups->auto_create_subscription_group());
+  auto created = f.groups->Find("CG_LIVE");
+  REQUIRE(created.ok());
+  CHECK(created->has_value());
+  f.groups->SetAutoCreateSubscriptionGroup(false);
+  auto other = f.groups->Find("CG_OTHER");
+  REQUIRE(other.ok());
+  CHECK_FALSE(other->has_value());
+}
+
+}  // namespace
+}  // namespace tern::topic

@@ -143,3 +143,59 @@ TEST_CASE("topic names: characters, blank and length rules") {
 
 }  // namespace
 }  // namespace tern::topic
+
+namespace tern::topic {
+namespace {
+
+TEST_CASE("autoCreateTopicEnable switched off then on refuses, then allows auto-creation") {
+  Fixture f;
+  f.topics->SetAutoCreateTopicEnable(false);
+  auto refused = f.topics->CreateTopicInSendMessageMethod("Late", "TBW102", 4, 0);
+  REQUIRE(refused.ok());
+  CHECK_FALSE(refused->has_value());
+  f.topics->SetAutoCreateTopicEnable(true);
+  auto created = f.topics->CreateTopicInSendMessageMethod("Late", "TBW102", 4, 0);
+  REQUIRE(created.ok());
+  REQUIRE(created->has_value());
+  CHECK((*created)->write_queue_nums == 4);
+}
+
+TEST_CASE("EnsureAutoCreateTemplate creates or resizes TBW102 only while auto-creation is on") {
+  TopicConfigManagerOptions o;
+  o.auto_create_topic_enable = false;
+  Fixture f(o);
+  CHECK_FALSE(f.topics->Contains("TBW102"));
+  REQUIRE(f.topics->EnsureAutoCreateTemplate().ok());  // off: nothing
+  CHECK_FALSE(f.topics->Contains("TBW102"));
+  CHECK(f.changes == 0);
+
+  f.topics->SetAutoCreateTopicEnable(true);
+  f.topics->SetDefaultTopicQueueNums(3);
+  REQUIRE(f.topics->EnsureAutoCreateTemplate().ok());
+  auto tbw = f.topics->Select("TBW102");
+  REQUIRE(tbw.has_value());
+  CHECK(tbw->write_queue_nums == 3);
+  CHECK(tbw->perm == 7);
+  CHECK(f.changes == 1);
+  REQUIRE(f.topics->EnsureAutoCreateTemplate().ok());  // already so: no write
+  CHECK(f.changes == 1);
+
+  f.topics->SetDefaultTopicQueueNums(5);
+  REQUIRE(f.topics->EnsureAutoCreateTemplate().ok());
+  CHECK(f.topics->Select("TBW102")->read_queue_nums == 5);
+  CHECK(f.changes == 2);
+}
+
+TEST_CASE("BumpDataVersion gives the registration body a new version and notifies") {
+  Fixture f;
+  const auto before = f.topics->BuildSerializeWrapper().data_version;
+  f.topics->BumpDataVersion();
+  const auto after = f.topics->BuildSerializeWrapper().data_version;
+  CHECK_FALSE(after == before);
+  CHECK(after.counter == before.counter + 1);
+  CHECK(f.topics->data_version() == after);
+  CHECK(f.changes == 1);
+}
+
+}  // namespace
+}  // namespace tern::topic

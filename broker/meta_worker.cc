@@ -1,0 +1,101 @@
+#include "broker/meta_worker.h"
+
+#include <utility>
+
+#include "src/base/logging.h"
+#include "src/remoting/dispatch.h"
+
+namespace tern::broker {
+
+MetaWorker::MetaWorker(std::string thread_name) : thread_name_(std::move(thread_name)) {}
+
+MetaWorker::~MetaWorker() { Stop(); }
+
+void MetaWorker::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable() || stopped_) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void MetaWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopping_ = true;
+    held_ = false;  // a held worker must still drain
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::deque<Job> left;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    left.swap(jobs_);  // never started: run them here
+  }
+  for (Job& job : left) job();
+}
+
+void MetaWorker::Submit(Job job) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopped_) {
+      jobs_.push_back(std::move(job));
+      cv_.notify_all();
+      return;
+    }
+  }
+  job();
+}
+
+void MetaWorker::Hold() {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_ = true;
+}
+
+void MetaWorker::Release() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = false;
+  }
+  cv_.notify_all();
+}
+
+int64_t MetaWorker::completed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return completed_;
+}
+
+void MetaWorker::Run() {
+  log::SetThreadName(thread_name_);
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || (!held_ && !jobs_.empty()); });
+    if (jobs_.empty()) return;  // stopping, drained
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    job();  // no lock across disk work
+    lock.lock();
+    ++completed_;
+  }
+}
+
+void RegisterOnWorker(remoting::RpcServer& server, int32_t code, remoting::SyncHandler handler,
+                      MetaWorker& worker) {
+  server.RegisterAsync(code, [handler = std::move(handler), &worker](
+                                 const remoting::RequestContext& ctx,
+                                 remoting::RemotingCommand request, remoting::Responder responder) {
+    worker.Submit(
+        [handler, ctx, request = std::move(request), responder = std::move(responder)]() mutable {
+          Result<remoting::RemotingCommand> response = handler(ctx, request);
+          if (response.ok()) {
+            responder.Reply(std::move(response).value());
+          } else {
+            responder.Reply(
+                remoting::ErrorResponse(request.opaque, request.serialize_type, response.status()));
+          }
+        });
+  });
+}
+
+}  // namespace tern::broker
