@@ -5,6 +5,7 @@
 #include "src/protocol/codes.h"
 #include "src/protocol/register_broker_body.h"
 #include "test/util/temp_dir.h"
+#include "test/util/wait.h"
 
 namespace tern::testing {
 
@@ -29,6 +30,29 @@ BootedTernmq StartTernmq(const std::vector<std::string>& args, const std::string
 
 BootedTernmq StartNamesrv(const std::string& data_dir, const std::string& log) {
   return StartTernmq({"namesrv", "-p", "0", "--data-dir", data_dir}, log);
+}
+
+BootedTernmq StartDev(const std::string& data_dir, const std::string& log,
+                      const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"dev",        "-p",     "0", "--broker-port",
+                                   "0",          "--data-dir", data_dir,
+                                   "--mappedFileSizeCommitLog=16777216"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  BootedTernmq booted = StartTernmq(args, log, "Name Server boot success");
+  auto line = booted.child->WaitForLine("The broker[", 10'000);
+  if (!line.ok()) FAIL("broker did not boot: " << line.status().ToString() << "\n" << ReadFile(log));
+  // The broker registers with the nameserver around its boot line.
+  TestRpcClient rpc;
+  bool routed = WaitUntil(
+      [&] {
+        auto req = remoting::RemotingCommand::Request(protocol::RequestCode::kGetRouteinfoByTopic);
+        req.SetField("topic", "TBW102");
+        auto r = rpc.rpc().InvokeSync(booted.addr, std::move(req), 2000);
+        return r.ok() && r->code == protocol::ResponseCode::kSuccess;
+      },
+      10'000);
+  if (!routed) FAIL("the dev broker never registered TBW102\n" << ReadFile(log));
+  return booted;
 }
 
 TestRpcClient::TestRpcClient() {

@@ -31,6 +31,14 @@ BootedTernmq StartTernmq(const std::vector<std::string>& args, const std::string
 // `ternmq namesrv -p 0 --data-dir <data_dir>`.
 BootedTernmq StartNamesrv(const std::string& data_dir, const std::string& log);
 
+// `ternmq dev` on ephemeral ports with data in `data_dir`, 16 MiB CommitLog
+// segments (the 1 GiB default reserves 2 GiB of disk per dev) and `extra`
+// arguments (`--key=value`), stderr in `log`. Returns once the broker booted
+// and the nameserver serves TBW102's route, so that auto-created topics work;
+// `addr` is the nameserver's. Fails the current test (with the log) otherwise.
+BootedTernmq StartDev(const std::string& data_dir, const std::string& log,
+                      const std::vector<std::string>& extra = {});
+
 // A loop thread and an RpcClient on it. Call() fails the test on a transport
 // error and returns the response otherwise.
 class TestRpcClient {

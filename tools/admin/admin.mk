@@ -15,6 +15,13 @@ admin_SRCS := tools/admin/admin_main.cc tools/admin/command.cc tools/admin/admin
               tools/admin/cancel_scheduled_message.cc tools/admin/consumer_progress.cc \
               tools/admin/connection.cc tools/admin/query_msg.cc \
               tools/admin/reset_offset_by_time.cc
+admin_SRCS += tools/admin/message_print.cc tools/admin/queue_pull.cc \
+              tools/admin/query_msg_by_offset.cc tools/admin/print_msg.cc \
+              tools/admin/send_message.cc tools/admin/consume_message.cc
+# Transactions (broker/transaction/README.md).
+admin_SRCS += tools/admin/transaction_pending.cc tools/admin/transaction_resume.cc
+# Dead letters (broker/retry/README.md).
+admin_SRCS += tools/admin/dlq.cc
 
 # Unit tests (table, options, framework) and tests against the real binary.
 TESTS += admin
@@ -24,4 +31,9 @@ admin_TEST_SRCS := test/tools/admin/table_test.cc test/tools/admin/framework_tes
                    test/tools/admin/consumer_progress_test.cc \
                    test/tools/admin/connection_test.cc test/tools/admin/query_msg_test.cc \
                    test/tools/admin/reset_offset_by_time_test.cc
+admin_TEST_SRCS += test/tools/admin/trans_pending_test.cc
+admin_TEST_SRCS += test/tools/admin/dlq_test.cc
+admin_TEST_SRCS += test/tools/admin/message_read_test.cc test/tools/admin/send_message_test.cc \
+                   test/tools/admin/consumer_progress_groups_test.cc \
+                   test/tools/admin/topic_list_test.cc
 admin_TEST_LIBS := admin toolslib ternmqclient remoting net protocol base

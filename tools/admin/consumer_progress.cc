@@ -3,10 +3,20 @@
 // GET_CONSUME_STATS (208) to each master of that route. Prints one row per
 // queue as RocketMQ's ConsumerProgressSubCommand does, then "Consume TPS" and
 // "Diff Total". The 208 body is decoded by protocol::ConsumeStats (§C.9).
+// Without -t the broker reports every topic the group has offsets on, so the
+// group's %RETRY% queues (a push consumer commits on them) are rows too and
+// their lag is in Diff Total.
 //
-// Not done: listing every group when -g is absent (RocketMQ: 206 + 208 per
-// group), the Client IP column (RocketMQ fills it from 203 + 307 per client;
-// here always "N/A"), and -s.
+// Without -g, every group, as RocketMQ's command lists them: the groups are
+// those of the %RETRY%<group> topics in GET_ALL_TOPIC_LIST_FROM_NAMESERVER
+// (206); per group 105 for its retry topic, GET_CONSUME_STATS (208) to each
+// master and GET_CONSUMER_CONNECTION_LIST (203) to the masters until one
+// answers; one row `#Group #Count #Version #Type #Model #TPS #Diff Total`
+// (an offline group: count 0, version OFFLINE; figures a broker did not give
+// are blank).
+//
+// Not done: the Client IP column (RocketMQ fills it from 203 + 307 per
+// client; here always "N/A"), RocketMQ 5's #Inflight column, -s and -c.
 #include <algorithm>
 #include <ctime>
 
@@ -14,6 +24,8 @@
 
 #include "src/protocol/admin_bodies.h"
 #include "src/protocol/codes.h"
+#include "src/protocol/connection_body.h"
+#include "src/protocol/topic_list.h"
 #include "tools/admin/verbs.h"
 
 namespace tern::tools::admin {
@@ -46,12 +58,111 @@ Result<protocol::TopicRouteData> RouteFor(AdminClient* client, const std::string
       group, retry_topic));
 }
 
-Status Run(CommandContext& ctx) {
-  if (!ctx.Has("groupName")) {
-    return Status::InvalidArgument(
-        "missing required option -g (groupName): listing every group is not implemented");
+constexpr std::string_view kRetryPrefix = "%RETRY%";
+
+// Java MQVersion.getVersionDesc for the ordinals clients send: "V4_9_4",
+// "V5_0_0_SNAPSHOT"; the irregular 3.x region as its number.
+std::string VersionDesc(int32_t ordinal) {
+  constexpr int32_t kV4_0_0_Snapshot = 212;
+  if (ordinal < kV4_0_0_Snapshot) return std::to_string(ordinal);
+  const int32_t n = (ordinal - kV4_0_0_Snapshot) / 2;
+  const bool snapshot = (ordinal - kV4_0_0_Snapshot) % 2 == 0;
+  return fmt::format("V{}_{}_{}{}", 4 + n / 100, (n / 10) % 10, n % 10,
+                     snapshot ? "_SNAPSHOT" : "");
+}
+
+// One row of the group listing. Figures stay null when no broker gave them.
+struct GroupRow {
+  std::string group;
+  int64_t count = 0;
+  nlohmann::json version = "OFFLINE";
+  std::string type;
+  std::string model;
+  nlohmann::json tps;
+  nlohmann::json diff_total;
+};
+
+GroupRow ExamineGroup(AdminClient& client, const std::string& group) {
+  GroupRow row;
+  row.group = group;
+  Result<protocol::TopicRouteData> route = client.GetTopicRoute(std::string(kRetryPrefix) + group);
+  if (!route.ok()) return row;
+  double tps = 0;
+  int64_t diff = 0;
+  bool any_stats = false;
+  for (const auto& b : route->broker_datas) {
+    std::optional<std::string> addr = MasterAddr(b);
+    if (!addr) continue;
+    RemotingCommand req = RemotingCommand::Request(RC::kGetConsumeStats);
+    req.SetField("consumerGroup", group);
+    Result<RemotingCommand> resp = client.CallBrokerOk(*addr, std::move(req), "GET_CONSUME_STATS");
+    if (!resp.ok()) continue;
+    Result<protocol::ConsumeStats> stats = protocol::ConsumeStats::Decode(resp->body);
+    if (!stats.ok()) continue;
+    any_stats = true;
+    tps += stats->consume_tps;
+    diff += stats->TotalDiff();
   }
+  if (any_stats) {
+    row.tps = static_cast<int64_t>(tps);
+    row.diff_total = diff;
+  }
+  for (const auto& b : route->broker_datas) {
+    std::optional<std::string> addr = MasterAddr(b);
+    if (!addr) continue;
+    RemotingCommand req = RemotingCommand::Request(RC::kGetConsumerConnectionList);
+    req.SetField("consumerGroup", group);
+    Result<RemotingCommand> resp =
+        client.CallBrokerOk(*addr, std::move(req), "GET_CONSUMER_CONNECTION_LIST");
+    if (!resp.ok()) continue;
+    Result<protocol::ConsumerConnection> cc = protocol::ConsumerConnection::Decode(resp->body);
+    if (!cc.ok() || cc->connection_set.empty()) continue;
+    row.count = static_cast<int64_t>(cc->connection_set.size());
+    int32_t min_version = INT32_MAX;
+    for (const auto& c : cc->connection_set) min_version = std::min(min_version, c.version);
+    row.version = VersionDesc(min_version);
+    const bool pull = cc->consume_type == protocol::ConsumeType::kConsumeActively;
+    row.type = pull ? "PULL" : "PUSH";
+    if (cc->consume_type == protocol::ConsumeType::kConsumePassively) {
+      row.model = std::string(protocol::MessageModelName(cc->message_model));
+    }
+    break;
+  }
+  return row;
+}
+
+Status RunAllGroups(CommandContext& ctx, AdminClient& client) {
+  TERN_ASSIGN_OR_RETURN(
+      RemotingCommand resp,
+      client.CallNamesrvOk(RemotingCommand::Request(RC::kGetAllTopicListFromNameserver),
+                           "GET_ALL_TOPIC_LIST_FROM_NAMESERVER"));
+  Result<protocol::TopicList> topics = protocol::TopicList::Decode(resp.body);
+  if (!topics.ok()) return BadBody(topics.status(), "topic list", "the nameserver");
+  std::vector<std::string> groups;
+  for (const auto& topic : topics->topic_list) {
+    if (topic.rfind(kRetryPrefix, 0) == 0 && topic.size() > kRetryPrefix.size()) {
+      groups.push_back(topic.substr(kRetryPrefix.size()));
+    }
+  }
+  std::sort(groups.begin(), groups.end());
+  Table t({{"#Group", "group"},
+           {"#Count", "count", Align::kRight},
+           {"#Version", "version"},
+           {"#Type", "type"},
+           {"#Model", "model"},
+           {"#TPS", "tps", Align::kRight},
+           {"#Diff Total", "diffTotal", Align::kRight}});
+  for (const auto& group : groups) {
+    GroupRow r = ExamineGroup(client, group);
+    t.AddRow({r.group, r.count, r.version, r.type, r.model, r.tps, r.diff_total});
+  }
+  ctx.PrintTable(t);
+  return Status::Ok();
+}
+
+Status Run(CommandContext& ctx) {
   TERN_ASSIGN_OR_RETURN(AdminClient * client, ctx.Client());
+  if (!ctx.Has("groupName")) return RunAllGroups(ctx, *client);
   const std::string group = ctx.Get("groupName");
   const std::string topic = ctx.Get("topicName");
   bool from_topic = false;
@@ -129,9 +240,10 @@ AdminCommand ConsumerProgressCommand() {
           {{"g", "groupName", "GROUP", "consumer group name"},
            {"t", "topicName", "TOPIC", "topic name"}},
           Run,
-          "Sends GET_ROUTEINFO_BY_TOPIC (105) for %RETRY%<group> (the -t topic's route when\n"
-          "the retry topic has none), then GET_CONSUME_STATS (208) to each master. -g is\n"
-          "required here (RocketMQ lists every group without it). Client IP is always N/A."};
+          "-g: GET_ROUTEINFO_BY_TOPIC (105) for %RETRY%<group> (the -t topic's route when the\n"
+          "retry topic has none), then GET_CONSUME_STATS (208) to each master; without -t the\n"
+          "group's retry queues are listed too. Client IP is always N/A.\n"
+          "No -g: every group of a %RETRY% topic (206), each with 105, 208 and 203."};
 }
 
 }  // namespace tern::tools::admin

@@ -7,18 +7,14 @@
 //                master; records filtered by KEYS (space separated).
 //   byUniqueKey: as byKey with extField _UNIQUE_KEY_QUERY=true, filtered by
 //                UNIQ_KEY.
-// Bodies are stored records concatenated (message-format.md §1).
-#include <ctime>
-#include <memory>
-
+// Bodies are stored records concatenated (message-format.md §1), decoded and
+// printed by message_print.h.
 #include <fmt/format.h>
 
 #include "src/protocol/codes.h"
-#include "src/protocol/message_codec.h"
-#include "src/protocol/message_compression.h"
 #include "src/protocol/message_const.h"
 #include "src/protocol/message_id.h"
-#include "src/protocol/message_properties.h"
+#include "tools/admin/message_print.h"
 #include "tools/admin/verbs.h"
 
 namespace tern::tools::admin {
@@ -26,98 +22,6 @@ namespace {
 
 namespace RC = protocol::RequestCode;
 namespace Code = protocol::ResponseCode;
-
-struct FoundMessage {
-  // Owns the bytes `fields` points into (heap, so moves keep the views valid).
-  std::shared_ptr<const std::string> record;
-  protocol::MessageRecord fields;
-  protocol::MessageProperties properties;
-  std::string offset_id;
-};
-
-Status DecodeRecords(std::string_view body, std::vector<FoundMessage>* out) {
-  while (!body.empty()) {
-    TERN_ASSIGN_OR_RETURN(protocol::MessageRecord rec, protocol::DecodeMessageRecord(body));
-    if (rec.total_size <= 0) return Status::Corruption("record with no size");
-    FoundMessage m;
-    m.record =
-        std::make_shared<const std::string>(body.substr(0, static_cast<size_t>(rec.total_size)));
-    TERN_ASSIGN_OR_RETURN(m.fields, protocol::DecodeMessageRecord(*m.record));
-    m.properties = protocol::MessageProperties::Parse(m.fields.properties);
-    m.offset_id = protocol::EncodeOffsetMessageId(m.fields.store_host, m.fields.physical_offset);
-    out->push_back(std::move(m));
-    body.remove_prefix(static_cast<size_t>(rec.total_size));
-  }
-  return Status::Ok();
-}
-
-// RocketMQ's timeMillisToHumanString2: "2024-01-02 03:04:05,678" (local time).
-std::string HumanTime(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return fmt::format("{},{:03d}", buf, static_cast<int>(ms % 1000));
-}
-
-std::string PropertyOr(const FoundMessage& m, std::string_view key, std::string fallback) {
-  std::optional<std::string_view> v = m.properties.Get(key);
-  return v ? std::string(*v) : fallback;
-}
-
-std::string MessageId(const FoundMessage& m) {
-  return PropertyOr(m, protocol::PropertyKey::kUniqClientMessageIdKeyIdx, m.offset_id);
-}
-
-void PrintMessage(CommandContext& ctx, const FoundMessage& m) {
-  const auto& f = m.fields;
-  Result<std::string> body = protocol::DecompressBody(f.body, f.sys_flag);
-  const std::string body_text = body.ok() ? *body : "<" + body.status().ToString() + ">";
-  if (ctx.json()) {
-    nlohmann::json props = nlohmann::json::object();
-    for (const auto& [k, v] : m.properties.entries()) props[k] = v;
-    ctx.PrintJson({{"offsetMsgId", m.offset_id},
-                   {"msgId", MessageId(m)},
-                   {"topic", std::string(f.topic)},
-                   {"tags", PropertyOr(m, protocol::PropertyKey::kTags, "")},
-                   {"keys", PropertyOr(m, protocol::PropertyKey::kKeys, "")},
-                   {"queueId", f.queue_id.value()},
-                   {"queueOffset", f.queue_offset.value()},
-                   {"commitLogOffset", f.physical_offset.value()},
-                   {"reconsumeTimes", f.reconsume_times},
-                   {"bornTimestamp", f.born_timestamp},
-                   {"storeTimestamp", f.store_timestamp},
-                   {"bornHost", f.born_host.ToString()},
-                   {"storeHost", f.store_host.ToString()},
-                   {"sysFlag", f.sys_flag},
-                   {"properties", props},
-                   {"body", body_text}});
-    return;
-  }
-  std::string props;
-  for (const auto& [k, v] : m.properties.entries()) {
-    props += fmt::format("{}{}={}", props.empty() ? "" : ", ", k, v);
-  }
-  auto line = [&](std::string_view name, const std::string& value) {
-    ctx.Print(fmt::format("{:<20} {}\n", name, value));
-  };
-  line("OffsetID:", m.offset_id);
-  line("Topic:", std::string(f.topic));
-  line("Tags:", "[" + PropertyOr(m, protocol::PropertyKey::kTags, "null") + "]");
-  line("Keys:", "[" + PropertyOr(m, protocol::PropertyKey::kKeys, "null") + "]");
-  line("Queue ID:", std::to_string(f.queue_id.value()));
-  line("Queue Offset:", std::to_string(f.queue_offset.value()));
-  line("CommitLog Offset:", std::to_string(f.physical_offset.value()));
-  line("Reconsume Times:", std::to_string(f.reconsume_times));
-  line("Born Timestamp:", HumanTime(f.born_timestamp));
-  line("Store Timestamp:", HumanTime(f.store_timestamp));
-  line("Born Host:", f.born_host.ToString());
-  line("Store Host:", f.store_host.ToString());
-  line("System Flag:", std::to_string(f.sys_flag));
-  line("Properties:", "{" + props + "}");
-  line("Message Body:", body_text);
-}
 
 // QUERY_MESSAGE to every master of the topic; keeps records that `match`.
 template <typename Match>
@@ -159,10 +63,7 @@ Result<std::vector<FoundMessage>> ByUniqueKey(AdminClient* client, const std::st
 }
 
 Status PrintAll(CommandContext& ctx, const std::vector<FoundMessage>& found) {
-  for (size_t i = 0; i < found.size(); ++i) {
-    if (i > 0 && !ctx.json()) ctx.Print("\n");
-    PrintMessage(ctx, found[i]);
-  }
+  PrintMessages(ctx, found);
   return Status::Ok();
 }
 

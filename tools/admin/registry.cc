@@ -16,6 +16,10 @@ const std::vector<AdminCommand>& AllCommands() {
         ConsumerProgressCommand(),   ConsumerConnectionCommand(),  ProducerConnectionCommand(),
         QueryMsgByIdCommand(),       QueryMsgByKeyCommand(),       QueryMsgByUniqueKeyCommand(),
         ResetOffsetByTimeCommand(),
+        QueryMsgByOffsetCommand(),   PrintMsgCommand(),            SendMessageCommand(),
+        ConsumeMessageCommand(),
+        QueryTransPendingCommand(),  ResumeCheckHalfMessageCommand(),
+        DlqListCommand(),            DlqShowCommand(),             DlqRedriveCommand(),
     };
     return c;
   }();

@@ -1,8 +1,8 @@
 // topicList [-c]: GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206), one topic a line.
 // With -c (cluster form): GET_BROKER_CLUSTER_INFO (106), then per topic other
 // than %RETRY%/%DLQ% topics GET_ROUTEINFO_BY_TOPIC (105) for its cluster and
-// QUERY_TOPIC_CONSUME_BY_WHO (300) to one of its brokers for the groups; a
-// broker that cannot answer leaves the group column blank.
+// QUERY_TOPIC_CONSUME_BY_WHO (300) to its brokers, in route order, until one
+// answers, for the groups; when none can, the group column stays blank.
 #include <algorithm>
 
 #include "src/protocol/codes.h"
@@ -15,7 +15,8 @@ namespace {
 
 namespace RC = protocol::RequestCode;
 
-// Groups consuming `topic`, asked from the first broker of its route.
+// Groups consuming `topic`, asked from the first broker of its route that
+// answers (RocketMQ asks the first one only).
 std::vector<std::string> GroupsOf(AdminClient& client, const protocol::TopicRouteData& route,
                                   const std::string& topic) {
   for (const auto& b : route.broker_datas) {
@@ -25,9 +26,9 @@ std::vector<std::string> GroupsOf(AdminClient& client, const protocol::TopicRout
     RemotingCommand req = RemotingCommand::Request(RC::kQueryTopicConsumeByWho);
     req.SetField("topic", topic);
     auto resp = client.CallBrokerOk(*addr, std::move(req), "QUERY_TOPIC_CONSUME_BY_WHO");
-    if (!resp.ok()) return {};
+    if (!resp.ok()) continue;
     auto j = protocol::ParseLenientJsonObject(resp->body, "GroupList");
-    if (!j.ok()) return {};
+    if (!j.ok()) continue;
     std::vector<std::string> groups;
     auto it = j->find("groupList");
     if (it != j->end() && it->is_array()) {

@@ -36,6 +36,15 @@ AdminCommand QueryMsgByIdCommand();         // query_msg.cc
 AdminCommand QueryMsgByKeyCommand();        // query_msg.cc
 AdminCommand QueryMsgByUniqueKeyCommand();  // query_msg.cc
 AdminCommand ResetOffsetByTimeCommand();    // reset_offset_by_time.cc
+AdminCommand QueryMsgByOffsetCommand();     // query_msg_by_offset.cc
+AdminCommand PrintMsgCommand();             // print_msg.cc
+AdminCommand SendMessageCommand();          // send_message.cc
+AdminCommand ConsumeMessageCommand();       // consume_message.cc
+AdminCommand QueryTransPendingCommand();       // transaction_pending.cc (TernMQ only)
+AdminCommand ResumeCheckHalfMessageCommand();  // transaction_resume.cc
+AdminCommand DlqListCommand();     // dlq.cc (TernMQ only)
+AdminCommand DlqShowCommand();     // dlq.cc
+AdminCommand DlqRedriveCommand();  // dlq.cc
 
 // Shared by deleteTopic and deleteSubGroup: DELETE_TOPIC_IN_BROKER to every
 // master of `cluster`, then DELETE_TOPIC_IN_NAMESRV to every nameserver.

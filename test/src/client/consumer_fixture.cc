@@ -25,24 +25,7 @@ Dev& TheDev() {
   static Dev dev;  // destroyed at exit: the ChildProcess destructor SIGKILLs ternmq
   if (!dev.booted) {
     dev.log = dev.dir.path() + "/dev.log";
-    BootedTernmq booted = StartTernmq(
-        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.path() + "/data",
-         "--mappedFileSizeCommitLog=16777216"}, dev.log,
-        "Name Server boot success");
-    auto line = booted.child->WaitForLine("The broker[", 10'000);
-    if (!line.ok()) {
-      FAIL("broker did not boot: " << line.status().ToString() << "\n" << ReadFile(dev.log));
-    }
-    // The broker registers with the nameserver around its boot line; wait
-    // until routes (TBW102 for auto-created topics) are served.
-    TestRpcClient rpc;
-    bool routed = WaitUntil([&] {
-      auto req = remoting::RemotingCommand::Request(protocol::RequestCode::kGetRouteinfoByTopic);
-      req.SetField("topic", "TBW102");
-      auto r = rpc.rpc().InvokeSync(booted.addr, std::move(req), 2000);
-      return r.ok() && r->code == protocol::ResponseCode::kSuccess;
-    }, 10'000);
-    if (!routed) FAIL("the dev broker never registered TBW102\n" << ReadFile(dev.log));
+    BootedTernmq booted = StartDev(dev.dir.path() + "/data", dev.log);
     dev.booted = std::move(booted);
   }
   return dev;

@@ -40,19 +40,8 @@ struct ShortDev {
 const std::string& Namesrv() {
   static ShortDev dev;
   if (!dev.booted) {
-    testing::BootedTernmq booted = testing::StartTernmq(
-        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.Sub("data"), kShortLevels,
-         "--mappedFileSizeCommitLog=16777216"},
-        dev.dir.Sub("dev.log"), "Name Server boot success");
-    REQUIRE(booted.child->WaitForLine("The broker[", 10'000).ok());
-    testing::TestRpcClient rpc;
-    bool routed = WaitUntil([&] {
-      auto req = remoting::RemotingCommand::Request(protocol::RequestCode::kGetRouteinfoByTopic);
-      req.SetField("topic", "TBW102");
-      auto r = rpc.rpc().InvokeSync(booted.addr, std::move(req), 2000);
-      return r.ok() && r->code == protocol::ResponseCode::kSuccess;
-    }, 10'000);
-    REQUIRE_MESSAGE(routed, testing::ReadFile(dev.dir.Sub("dev.log")));
+    testing::BootedTernmq booted =
+        testing::StartDev(dev.dir.Sub("data"), dev.dir.Sub("dev.log"), {kShortLevels});
     dev.booted = std::move(booted);
   }
   return dev.booted->addr;

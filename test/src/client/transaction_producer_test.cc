@@ -36,22 +36,9 @@ struct TxDev {
 const std::string& TxNamesrv() {
   static TxDev dev;
   if (!dev.booted) {
-    BootedTernmq booted = StartTernmq(
-        {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dev.dir.path() + "/data",
-         "--transactionTimeOut=1000", "--transactionCheckInterval=1000",
-         "--mappedFileSizeCommitLog=16777216"},
-        dev.dir.path() + "/dev.log", "Name Server boot success");
-    auto line = booted.child->WaitForLine("The broker[", 10'000);
-    if (!line.ok()) FAIL("broker did not boot: " << line.status().ToString());
-    // Routes (TBW102, for auto-created topics) are served a little after the boot line.
-    TestRpcClient rpc;
-    bool routed = WaitUntil([&] {
-      auto req = remoting::RemotingCommand::Request(protocol::RequestCode::kGetRouteinfoByTopic);
-      req.SetField("topic", "TBW102");
-      auto r = rpc.rpc().InvokeSync(booted.addr, std::move(req), 2000);
-      return r.ok() && r->code == protocol::ResponseCode::kSuccess;
-    }, 10'000);
-    if (!routed) FAIL("the transaction dev broker never registered TBW102");
+    BootedTernmq booted =
+        StartDev(dev.dir.path() + "/data", dev.dir.path() + "/dev.log",
+                 {"--transactionTimeOut=1000", "--transactionCheckInterval=1000"});
     dev.booted = std::move(booted);
   }
   return dev.booted->addr;

@@ -29,12 +29,9 @@ inline bool OneLine(const std::string& err) {
 
 // `ternmq dev` on ephemeral ports with data in `dir`; returns once the broker
 // is up too. `addr` is the nameserver's.
-inline testing::BootedTernmq StartDev(const testing::TempDir& dir) {
-  testing::BootedTernmq dev = testing::StartTernmq(
-      {"dev", "-p", "0", "--broker-port", "0", "--data-dir", dir.Sub("data")}, dir.Sub("dev.log"),
-      "Name Server boot success");
-  REQUIRE(dev.child->WaitForLine("The broker[", 10'000).ok());
-  return dev;
+inline testing::BootedTernmq StartDev(const testing::TempDir& dir,
+                                     const std::vector<std::string>& extra = {}) {
+  return testing::StartDev(dir.Sub("data"), dir.Sub("dev.log"), extra);
 }
 
 }  // namespace tern::tools::admin
