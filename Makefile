@@ -40,11 +40,11 @@ TESTS :=
 # Every *.mk fragment in the source folders; a folder may have several (each
 # appends to its module's lists with +=).
 include $(sort $(wildcard src/*/*.mk nameserver/*.mk nameserver/*/*.mk broker/*.mk broker/*/*.mk \
-                          tools/*.mk tools/*/*.mk test/util/*.mk))
+                          tools/*.mk tools/*/*.mk test/util/*.mk test/examples/*.mk))
 LIBS := $(sort $(LIBS))
 TESTS := $(sort $(TESTS))
 
-.PHONY: all deps test run asan fuzz format clean help sdk examples install
+.PHONY: all deps test run asan fuzz format clean help sdk examples install demo
 .DEFAULT_GOAL := all
 
 help:
@@ -55,6 +55,7 @@ help:
 	@echo "make fuzz       build and run the frame decoder fuzzer (clang, FUZZ_SECONDS=60)"
 	@echo "make sdk        build/lib/libternmq.a: the C++ SDK in one archive"
 	@echo "make examples   build the SDK examples into build/examples"
+	@echo "make demo       run the e-commerce flow against ternmq dev and check it (DEMO_ORDERS=100)"
 	@echo "make install    install the SDK headers, libternmq.a and ternmq.pc under PREFIX"
 	@echo "make format     clang-format every source file"
 	@echo "make clean      remove build/"
@@ -129,8 +130,26 @@ EXAMPLES := $(patsubst examples/%.cc,$(BUILD)/examples/%,$(wildcard examples/*.c
 $(BUILD)/examples/%: examples/%.cc $(SDK_LIB)
 	@mkdir -p $(@D)
 	@echo "LD  $@"
-	@$(CXX) -std=c++20 $(WARNINGS) $(OPT) -Iinclude -o $@ $< $(SDK_LIB) $(SDK_LDLIBS)
+	@$(CXX) -std=c++20 $(WARNINGS) $(OPT) $(LDFLAGS) -Iinclude -o $@ $< $(SDK_LIB) $(SDK_LDLIBS)
+# The e-commerce flow (examples/ecommerce): several files, plus RocksDB for the
+# services' local stores.
+ECOMMERCE_SRCS := $(sort $(wildcard examples/ecommerce/*.cc))
+ECOMMERCE_DEMO := $(BUILD)/examples/ecommerce_demo
+$(ECOMMERCE_DEMO): $(ECOMMERCE_SRCS) $(wildcard examples/ecommerce/*.h) $(SDK_LIB)
+	@mkdir -p $(@D)
+	@echo "LD  $@"
+	@$(CXX) -std=c++20 $(WARNINGS) $(OPT) $(LDFLAGS) -Iinclude -o $@ $(ECOMMERCE_SRCS) $(SDK_LIB) -lrocksdb $(SDK_LDLIBS)
+EXAMPLES += $(ECOMMERCE_DEMO)
 examples: deps $(EXAMPLES)
+
+# Starts `ternmq dev` with short timers (or uses the one already on
+# 127.0.0.1:9876), runs the flow for DEMO_ORDERS orders, prints the summary and
+# exits non-zero when an invariant fails. DEMO_ARGS: more ecommerce_demo options.
+DEMO_ORDERS ?= 100
+DEMO_ARGS ?=
+demo: all $(ECOMMERCE_DEMO)
+	@TERNMQ_BIN=$(abspath $(BUILD)/bin/ternmq) DEMO_BIN=$(abspath $(ECOMMERCE_DEMO)) \
+	  bash examples/ecommerce/run_demo.sh --orders $(DEMO_ORDERS) $(DEMO_ARGS)
 
 PREFIX ?= /usr/local
 install: sdk
