@@ -71,8 +71,10 @@ Result<std::unique_ptr<CommitLog>> CommitLog::Open(const CommitLogOptions& optio
 CommitLog::~CommitLog() { Close().IgnoreError(); }
 
 Status CommitLog::Start() {
+  // SYNC_FLUSH writes with pwrite, which fills the page cache itself: populating
+  // the mapping would only zero pages that are about to be overwritten.
   allocator_ = std::make_unique<SegmentAllocator>(io_, options_.dir, options_.segment_size,
-                                                  options_.prefault_segments);
+                                                  options_.prefault_segments && !staged());
   FlushServiceOptions fo;
   fo.sync = options_.flush_mode == FlushMode::kSync;
   fo.interval_ms = options_.flush_interval_ms;

@@ -27,6 +27,14 @@ void FlushService::Start() {
   std::lock_guard<std::mutex> l(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
+  if (options_.sync) {
+    {
+      std::lock_guard<std::mutex> al(ack_mu_);
+      ack_stop_ = false;
+    }
+    ack_running_ = true;
+    ack_thread_ = std::thread([this] { AckLoop(); });
+  }
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -37,18 +45,55 @@ void FlushService::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  RunOnce(/*force=*/true);  // anything added after the thread's last pass
+  if (ack_thread_.joinable()) {  // answers every batch handed over, then ends
+    {
+      std::lock_guard<std::mutex> al(ack_mu_);
+      ack_stop_ = true;
+    }
+    ack_cv_.notify_all();
+    ack_thread_.join();
+  }
+  ack_running_ = false;
+  RunOnce(/*force=*/true);  // anything added after the thread's last pass, answered here
+}
+
+void FlushService::Complete(std::vector<FlushWaiter>& batch, const Status& st, int64_t done_ms) {
+  for (FlushWaiter& w : batch) {
+    if (!st.ok()) {
+      w.result.status = PutStatus::kUnknownError;
+      w.result.error = st;
+    } else if (done_ms > w.deadline_ms) {
+      w.result.status = PutStatus::kFlushDiskTimeout;
+    } else {
+      w.result.status = PutStatus::kPutOk;
+    }
+    w.done(std::move(w.result));
+  }
+}
+
+void FlushService::AckLoop() {
+  log::SetThreadName("cl-ack");
+  std::vector<AckBatch> work;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> l(ack_mu_);
+      ack_cv_.wait(l, [&] { return ack_stop_ || !acks_.empty(); });
+      if (acks_.empty()) return;  // stopping and drained
+      work.swap(acks_);
+    }
+    for (AckBatch& b : work) Complete(b.waiters, b.status, b.done_ms);
+    work.clear();
+  }
 }
 
 void FlushService::AddWaiter(FlushWaiter w) {
-  bool first;
+  bool ring;
   {
     std::lock_guard<std::mutex> l(mu_);
-    first = waiters_.empty();
+    ring = waiters_.empty();
     waiters_.push_back(std::move(w));
   }
-  // The thread only sleeps on an empty list, so only the first waiter rings.
-  if (first) cv_.notify_one();
+  if (ring) cv_.notify_one();
 }
 
 void FlushService::Wake() {
@@ -82,16 +127,19 @@ void FlushService::RunOnce(bool force) {
   }
   if (thorough) last_thorough_ms_ = now;
   int64_t done_ms = clock_.MonotonicMs();
-  for (FlushWaiter& w : batch_) {
-    if (!st.ok()) {
-      w.result.status = PutStatus::kUnknownError;
-      w.result.error = st;
-    } else if (done_ms > w.deadline_ms) {
-      w.result.status = PutStatus::kFlushDiskTimeout;
+  if (!batch_.empty()) {
+    if (ack_running_ && !force) {
+      bool first;
+      {
+        std::lock_guard<std::mutex> al(ack_mu_);
+        first = acks_.empty();
+        acks_.push_back(AckBatch{std::move(batch_), st, done_ms});
+      }
+      if (first) ack_cv_.notify_one();
+      batch_ = {};
     } else {
-      w.result.status = PutStatus::kPutOk;
+      Complete(batch_, st, done_ms);
     }
-    w.done(std::move(w.result));
   }
   batch_.clear();
   if (now - last_periodic_ms_ >= options_.periodic_interval_ms || force) {

@@ -10,6 +10,12 @@
 // Limitation: the timeout is judged when the flush returns; a sync that hangs
 // forever delays every answer with it.
 //
+// With sync = true and the thread started, answering is handed to a second
+// thread ("cl-ack"): waking dozens of waiters costs a futex call each, and
+// doing that on the flush thread kept the next fdatasync from starting. The
+// flush thread now goes straight to the next pass while the previous batch is
+// answered, so each sync covers whatever was appended during the last one.
+//
 // Any thread for AddWaiter; RunOnce is the thread body (tests may call it when
 // the thread is not started).
 #pragma once
@@ -65,6 +71,9 @@ class FlushService {
 
  private:
   void Run();
+  void AckLoop();
+  // Answers every waiter of `batch` with the outcome of one flush.
+  static void Complete(std::vector<FlushWaiter>& batch, const Status& st, int64_t done_ms);
 
   const FlushServiceOptions options_;
   const Clock& clock_;
@@ -82,6 +91,19 @@ class FlushService {
   int64_t last_thorough_ms_ = 0;      // flush thread only
   int64_t last_periodic_ms_ = 0;      // flush thread only
   std::thread thread_;
+
+  // The ack thread (sync mode only).
+  std::mutex ack_mu_;
+  std::condition_variable ack_cv_;
+  struct AckBatch {
+    std::vector<FlushWaiter> waiters;
+    Status status;
+    int64_t done_ms = 0;
+  };
+  std::vector<AckBatch> acks_;  // GUARDED_BY(ack_mu_)
+  bool ack_stop_ = false;       // GUARDED_BY(ack_mu_)
+  bool ack_running_ = false;    // set by Start(), cleared by Stop(); flush thread reads it
+  std::thread ack_thread_;
 };
 
 }  // namespace tern::store
