@@ -33,6 +33,7 @@ admin_TEST_SRCS := test/tools/admin/table_test.cc test/tools/admin/framework_tes
                    test/tools/admin/reset_offset_by_time_test.cc
 admin_TEST_SRCS += test/tools/admin/trans_pending_test.cc
 admin_TEST_SRCS += test/tools/admin/dlq_test.cc
+admin_TEST_SRCS += test/tools/admin/broker_commands_test.cc
 admin_TEST_SRCS += test/tools/admin/message_read_test.cc test/tools/admin/send_message_test.cc \
                    test/tools/admin/consumer_progress_groups_test.cc \
                    test/tools/admin/topic_list_test.cc
