@@ -11,6 +11,7 @@
 
 #include "src/protocol/codes.h"
 #include "src/protocol/lenient_json.h"
+#include "tools/admin/message_print.h"
 #include "tools/admin/verbs.h"
 
 namespace tern::tools::admin {
@@ -45,16 +46,6 @@ Status ParseStats(std::string_view body, std::vector<QueueStat>* out, std::optio
     *tps = tps->value_or(0.0) + t->get<double>();
   }
   return Status::Ok();
-}
-
-// RocketMQ's timeMillisToHumanString2: "2024-01-02 03:04:05,678" (local time).
-std::string HumanTime(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return fmt::format("{},{:03d}", buf, static_cast<int>(ms % 1000));
 }
 
 Status Run(CommandContext& ctx) {

@@ -36,6 +36,9 @@ namespace tern::transaction::testing {
 
 inline constexpr int64_t kT0 = 1'700'000'000'000;
 inline constexpr int32_t kRegisterProducerCode = 9901;  // test only
+// END_TRANSACTION commitOrRollback values (sysFlag transaction types).
+inline constexpr int32_t kCommit = 8;
+inline constexpr int32_t kRollback = 12;
 
 using ::tern::testing::Props;
 using ::tern::testing::ToStored;

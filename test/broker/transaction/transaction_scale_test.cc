@@ -16,9 +16,9 @@ using testing::Half;
 using testing::kT0;
 using testing::Producer;
 using testing::TxFixture;
+using testing::kCommit;
+using testing::kRollback;
 namespace RC = protocol::ResponseCode;
-constexpr int32_t kCommit = 8;
-constexpr int32_t kRollback = 12;
 
 std::string CheckTimesOf(const remoting::RemotingCommand& check) {
   auto body = protocol::DecodeMessageRecord(check.body, true);

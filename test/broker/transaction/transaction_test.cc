@@ -14,9 +14,9 @@ using testing::Half;
 using testing::kT0;
 using testing::Producer;
 using testing::TxFixture;
+using testing::kCommit;
+using testing::kRollback;
 namespace RC = protocol::ResponseCode;
-constexpr int32_t kCommit = 8;
-constexpr int32_t kRollback = 12;
 
 TEST_CASE("a half message sits in the half queue and is invisible in its real topic") {
   TxFixture f;
