@@ -313,6 +313,13 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
   r.store_host = options_.store_host;
   if (!staged()) {
     NotifyReaders();
+    // Async flush passes come every flush_interval_ms; at a high append rate
+    // ask for one each resident window so that resident memory stays bounded.
+    if (options_.resident_window_bytes > 0 &&
+        write_pos_ - trim_kick_pos_ >= options_.resident_window_bytes) {
+      trim_kick_pos_ = write_pos_;
+      flush_->Wake();
+    }
     return false;
   }
   if (!p->wait) flush_->Wake();  // nobody waits, but the bytes must reach the file
@@ -559,7 +566,35 @@ Status CommitLog::FlushToWrittenEnd(int64_t* flushed_to) {
     checkpoint_.SetCommitLogFlushed(PhysicalOffset(target), ts);
   }
   *flushed_to = target;
+  TrimResidentLocked();
   return Status::Ok();
+}
+
+void CommitLog::TrimResidentLocked() {
+  if (options_.resident_window_bytes <= 0) return;
+  const int64_t upto =
+      (written_end_.load() - options_.resident_window_bytes) / kOsPageSize * kOsPageSize;
+  const int64_t now = clock_.MonotonicMs();
+  // Readers that caught up from far behind mapped old pages again: now and
+  // then start from the oldest segment instead of where the last call ended.
+  int64_t from = trimmed_to_;
+  if (now - last_full_trim_ms_ >= 10'000) {
+    from = 0;
+    last_full_trim_ms_ = now;
+  }
+  if (upto <= from) return;
+  std::vector<SegmentRef> segs;
+  {
+    std::lock_guard<std::mutex> l(segments_mu_);
+    for (const auto& s : segments_) {
+      if (s->start_offset() < upto && s->end_offset() > from) segs.push_back(s);
+    }
+  }
+  for (const auto& s : segs) {
+    s->DropResident(std::max(from, s->start_offset()) - s->start_offset(),
+                    std::min(upto, s->end_offset()) - s->start_offset());
+  }
+  trimmed_to_ = std::max(trimmed_to_, upto);
 }
 
 Status CommitLog::Flush() {

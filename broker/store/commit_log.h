@@ -80,6 +80,11 @@ struct CommitLogOptions {
   int64_t stage_bytes = 0;
   protocol::HostAddress store_host;         // brokerIP1:listenPort, written into every record
   bool prefault_segments = true;            // MAP_POPULATE new segments (off the hot path)
+  // Pages of the log more than this far behind the written end are dropped
+  // from the process's page tables after each flush (they stay in the page
+  // cache; a reader maps them again on access), so resident memory does not
+  // grow with the bytes written. 0 = never.
+  int64_t resident_window_bytes = 16LL * 1024 * 1024;
   bool check_crc_on_recover = true;
 };
 
@@ -243,6 +248,10 @@ class CommitLog {
   // SYNC_FLUSH: pwrites [written_end_, staged_end_) and publishes it. Flush path only.
   Status CommitStaged();
   void NotifyReaders();
+  // Drops log pages more than resident_window_bytes behind the written end
+  // from the page tables (every segment below it once every 10 s, else only
+  // what is new since the last call). REQUIRES commit_mu_.
+  void TrimResidentLocked();
   void SetStickyError(const Status& s);
   SegmentRef SegmentFor(int64_t offset) const;
 
@@ -260,6 +269,7 @@ class CommitLog {
   std::mutex put_mu_;
   SegmentRef active_;      // GUARDED_BY(put_mu_)
   int64_t write_pos_ = 0;  // GUARDED_BY(put_mu_): global offset of the next byte
+  int64_t trim_kick_pos_ = 0;  // GUARDED_BY(put_mu_): write_pos_ when the flush thread was last woken to trim
   mutable std::mutex queue_mu_;  // queue offset table (also taken inside put_mu_)
   // GUARDED_BY(queue_mu_). Key: topic + '\0' + 4-byte big-endian queue id.
   std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>> queue_offsets_;
@@ -273,6 +283,8 @@ class CommitLog {
   std::mutex stage_mu_;               // only for stage_cv_
   std::condition_variable stage_cv_;  // ring space freed, or the log failed
   std::mutex commit_mu_;              // one FlushToWrittenEnd at a time
+  int64_t trimmed_to_ = 0;            // GUARDED_BY(commit_mu_)
+  int64_t last_full_trim_ms_ = 0;     // GUARDED_BY(commit_mu_)
   std::atomic<int64_t> flushed_end_{0};
   std::atomic<int64_t> min_offset_{0};
   std::atomic<int64_t> last_store_ts_{0};

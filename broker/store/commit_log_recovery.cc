@@ -146,6 +146,7 @@ Status CommitLog::Load(bool crashed) {
   }
   active_ = seg;
   write_pos_ = end;
+  trim_kick_pos_ = end;
   written_end_.store(end);
   flushed_end_.store(end);
   min_offset_.store(first);

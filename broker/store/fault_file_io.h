@@ -53,6 +53,7 @@ class FaultInjectingFileIo final : public FileIo {
     return base_.Map(fd, size, writable, populate);
   }
   void Unmap(char* addr, int64_t size) override { base_.Unmap(addr, size); }
+  void DropResident(char* addr, int64_t len) override { base_.DropResident(addr, len); }
   Status PWrite(int fd, int64_t offset, std::string_view data) override {
     return base_.PWrite(fd, offset, data);
   }

@@ -64,6 +64,10 @@ Result<char*> FileIo::Map(int fd, int64_t size, bool writable, bool populate) {
 
 void FileIo::Unmap(char* addr, int64_t size) { ::munmap(addr, static_cast<size_t>(size)); }
 
+void FileIo::DropResident(char* addr, int64_t len) {
+  if (len > 0) ::madvise(addr, static_cast<size_t>(len), MADV_DONTNEED);
+}
+
 Status FileIo::SyncMapped(int /*fd*/, char* addr, int64_t offset, int64_t len) {
   if (len <= 0) return Status::Ok();
   if (::msync(addr + offset, static_cast<size_t>(len), MS_SYNC) != 0) {

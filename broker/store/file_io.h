@@ -33,6 +33,10 @@ class FileIo {
   // Maps [0, size) of fd shared; populate pre-faults the pages (MAP_POPULATE).
   virtual Result<char*> Map(int fd, int64_t size, bool writable, bool populate);
   virtual void Unmap(char* addr, int64_t size);
+  // Drops [addr, addr+len) of a shared file mapping from this process's page
+  // tables (madvise MADV_DONTNEED): the pages stay in the page cache (dirty ones
+  // stay dirty), the next access maps them again. Only lowers resident memory.
+  virtual void DropResident(char* addr, int64_t len);
   // Makes [addr+offset, addr+offset+len) durable (msync MS_SYNC == fdatasync of the range).
   virtual Status SyncMapped(int fd, char* addr, int64_t offset, int64_t len);
   // Called before the store copies `len` bytes into the mapping of `path` at

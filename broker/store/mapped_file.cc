@@ -74,6 +74,12 @@ Status MappedFile::PWrite(int64_t pos, std::string_view data) {
   return io_.PWrite(fd_, pos, data).WithContext(path_);
 }
 
+void MappedFile::DropResident(int64_t begin, int64_t end) {
+  int64_t b = (begin + kOsPageSize - 1) / kOsPageSize * kOsPageSize;
+  int64_t e = std::min(size_, end) / kOsPageSize * kOsPageSize;
+  if (e > b) io_.DropResident(addr_ + b, e - b);
+}
+
 Status MappedFile::DataSync() { return io_.DataSync(fd_).WithContext(path_); }
 
 Status MappedFile::Sync(int64_t begin, int64_t end) {

@@ -56,6 +56,9 @@ class MappedFile {
   Status Sync(int64_t begin, int64_t end);
   // fdatasync of the whole file: what PWrite() wrote becomes durable.
   Status DataSync();
+  // Unmaps the pages of [begin, end) (rounded in to whole pages) from this
+  // process's page tables; the data stays in the page cache and in the file.
+  void DropResident(int64_t begin, int64_t end);
   // Zeroes [pos, size()) and syncs it (torn-tail truncation during recovery).
   // Returns how many bytes had to be rewritten (64 KiB chunks holding non-zero data).
   Result<int64_t> ZeroFrom(int64_t pos);
