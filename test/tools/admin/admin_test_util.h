@@ -4,8 +4,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "ternmq/producer.h"
 
 #include "test/util/child_process.h"
 #include "test/util/remoting_fixtures.h"
@@ -32,6 +35,19 @@ inline bool OneLine(const std::string& err) {
 inline testing::BootedTernmq StartDev(const testing::TempDir& dir,
                                      const std::vector<std::string>& extra = {}) {
   return testing::StartDev(dir.Sub("data"), dir.Sub("dev.log"), extra);
+}
+
+// A started SDK producer of `group` on nameserver `ns` (the tests' way to put
+// messages where the admin commands then find them).
+inline std::unique_ptr<ternmq::Producer> StartProducer(const std::string& ns,
+                                                       const std::string& group) {
+  ternmq::ProducerOptions po;
+  po.group = group;
+  po.name_servers = {ns};
+  auto producer = ternmq::Producer::Create(po);
+  REQUIRE_MESSAGE(producer.ok(), producer.status().ToString());
+  REQUIRE((*producer)->Start().ok());
+  return std::move(producer).value();
 }
 
 }  // namespace tern::tools::admin

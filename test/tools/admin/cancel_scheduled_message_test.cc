@@ -39,29 +39,24 @@ TEST_CASE("cancelScheduledMessage cancels a scheduled message; later answers say
   TempDir dir;
   testing::BootedTernmq dev = StartDev(dir);
 
-  ternmq::ProducerOptions po;
-  po.group = "AdminCancelPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminCancelPG");
   const std::string topic = "AdminCancelT";
   ternmq::Message m;
   m.topic = topic;
   m.body = "warm";
   ternmq::Result<ternmq::SendResult> warm = ternmq::Status::Ok();
   // The broker registers with the nameserver around its boot line.
-  REQUIRE(WaitUntil([&] { return (warm = (*producer)->Send(m)).ok(); }, 10'000));
+  REQUIRE(WaitUntil([&] { return (warm = producer->Send(m)).ok(); }, 10'000));
 
   const int64_t due = NowMs() + 3000;
   m.delivery_time_ms = due;
   m.body = "doomed";
-  auto doomed = (*producer)->Send(m);
+  auto doomed = producer->Send(m);
   REQUIRE_MESSAGE(doomed.ok(), doomed.status().ToString());
   m.body = "kept";
-  auto kept = (*producer)->Send(m);
+  auto kept = producer->Send(m);
   REQUIRE_MESSAGE(kept.ok(), kept.status().ToString());
-  (*producer)->Shutdown();
+  producer->Shutdown();
 
   // Sent at once: the broker waits for its key index to reach the message.
   CommandResult r = Cancel(dev.addr, topic, doomed->msg_id);

@@ -27,16 +27,11 @@ TEST_CASE("consumerConnection and producerConnection list live clients by client
   testing::BootedTernmq dev = StartDev(dir);
 
   const std::string topic = "AdminConnT";
-  ternmq::ProducerOptions po;
-  po.group = "AdminConnPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminConnPG");
   ternmq::Message m;
   m.topic = topic;
   m.body = "hello";
-  REQUIRE(WaitUntil([&] { return (*producer)->Send(m).ok(); }, 10'000));
+  REQUIRE(WaitUntil([&] { return producer->Send(m).ok(); }, 10'000));
 
   ternmq::PushConsumerOptions co;
   co.group = "AdminConnCG";
@@ -81,7 +76,7 @@ TEST_CASE("consumerConnection and producerConnection list live clients by client
       Admin({"producerConnection", "-g", "AdminConnPG", "-t", topic, "-n", dev.addr});
   INFO(pc.out, pc.err);
   REQUIRE(pc.exit_code == 0);
-  CHECK(pc.out.find((*producer)->client_id()) != std::string::npos);
+  CHECK(pc.out.find(producer->client_id()) != std::string::npos);
 
   CommandResult no_consumer = Admin({"consumerConnection", "-g", "NoSuchCG", "-n", dev.addr});
   CHECK(no_consumer.exit_code == 1);
@@ -101,7 +96,7 @@ TEST_CASE("consumerConnection and producerConnection list live clients by client
   CHECK(missing.err.find("-g") != std::string::npos);
 
   (*consumer)->Shutdown();
-  (*producer)->Shutdown();
+  producer->Shutdown();
 }
 
 }  // namespace

@@ -38,19 +38,14 @@ TEST_CASE("consumerProgress counts the retry queue's lag and lists every group")
   const std::string failing = "AdminRetryCG";
   const std::string live = "AdminLiveCG";
   constexpr int kSent = 4;
-  ternmq::ProducerOptions po;
-  po.group = "AdminRetryPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminRetryPG");
   for (int i = 0; i < kSent; ++i) {
     ternmq::Message m;
     m.topic = topic;
     m.body = "retry-" + std::to_string(i);
-    REQUIRE(WaitUntil([&] { return (*producer)->Send(m).ok(); }, 10'000));
+    REQUIRE(WaitUntil([&] { return producer->Send(m).ok(); }, 10'000));
   }
-  (*producer)->Shutdown();
+  producer->Shutdown();
 
   auto push = [&](const std::string& group, ternmq::MessageListener listener) {
     ternmq::PushConsumerOptions co;

@@ -27,12 +27,7 @@ TEST_CASE("consumerProgress prints each queue's diff and the total left to consu
   TempDir dir;
   testing::BootedTernmq dev = StartDev(dir);
 
-  ternmq::ProducerOptions po;
-  po.group = "AdminProgressPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminProgressPG");
   const std::string topic = "AdminProgressT";
   const std::string group = "AdminProgressCG";
   constexpr int kSent = 12;
@@ -41,14 +36,14 @@ TEST_CASE("consumerProgress prints each queue's diff and the total left to consu
   m.keys = {"key-0"};
   m.body = "body-0";
   ternmq::Result<ternmq::SendResult> first = ternmq::Status::Ok();
-  REQUIRE(WaitUntil([&] { return (first = (*producer)->Send(m)).ok(); }, 10'000));
+  REQUIRE(WaitUntil([&] { return (first = producer->Send(m)).ok(); }, 10'000));
   for (int i = 1; i < kSent; ++i) {
     m.keys = {"key-" + std::to_string(i)};
     m.body = "body-" + std::to_string(i);
-    auto r = (*producer)->Send(m);
+    auto r = producer->Send(m);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
   }
-  (*producer)->Shutdown();
+  producer->Shutdown();
 
   // Consume up to two messages of every queue and commit the next offset.
   ternmq::PullConsumerOptions co;

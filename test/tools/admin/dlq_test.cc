@@ -55,12 +55,7 @@ TEST_CASE("dead-letter messages are listed, shown and redriven to the group") {
   const std::string topic = "AdminDlqT";
   const std::string group = "AdminDlqCG";
 
-  ternmq::ProducerOptions po;
-  po.group = "AdminDlqPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminDlqPG");
   std::vector<ternmq::SendResult> sent;
   for (const std::string body : {"dead-a", "dead-b"}) {
     ternmq::Message m;
@@ -70,10 +65,10 @@ TEST_CASE("dead-letter messages are listed, shown and redriven to the group") {
     m.properties = {{"biz", "v-" + body}};
     m.body = body;
     ternmq::Result<ternmq::SendResult> r = ternmq::Status::Ok();
-    REQUIRE(WaitUntil([&] { return (r = (*producer)->Send(m)).ok(); }, 10'000));
+    REQUIRE(WaitUntil([&] { return (r = producer->Send(m)).ok(); }, 10'000));
     sent.push_back(*r);
   }
-  (*producer)->Shutdown();
+  producer->Shutdown();
 
   // No retries: the first failure goes to %DLQ%<group>.
   ternmq::PushConsumerOptions o;

@@ -39,12 +39,7 @@ TEST_CASE("queryMsgByOffset, printMsg and consumeMessage read back what was sent
   TempDir dir;
   testing::BootedTernmq dev = StartDev(dir);
 
-  ternmq::ProducerOptions po;
-  po.group = "AdminReadPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminReadPG");
   const std::string topic = "AdminReadT";
   constexpr int kSent = 10;
   std::vector<ternmq::SendResult> sent;
@@ -55,10 +50,10 @@ TEST_CASE("queryMsgByOffset, printMsg and consumeMessage read back what was sent
     m.keys = {"read-" + std::to_string(i)};
     m.body = "read-body-" + std::to_string(i);
     ternmq::Result<ternmq::SendResult> r = ternmq::Status::Ok();
-    REQUIRE(WaitUntil([&] { return (r = (*producer)->Send(m)).ok(); }, 10'000));
+    REQUIRE(WaitUntil([&] { return (r = producer->Send(m)).ok(); }, 10'000));
     sent.push_back(*r);
   }
-  (*producer)->Shutdown();
+  producer->Shutdown();
   std::map<int32_t, int64_t> per_queue;  // queue id -> messages sent there
   for (const auto& s : sent) per_queue[s.queue.queue_id]++;
   const std::string broker = sent.front().queue.broker_name;

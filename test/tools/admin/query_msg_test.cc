@@ -27,12 +27,7 @@ TEST_CASE("queryMsgById, queryMsgByKey and queryMsgByUniqueKey find a sent messa
   TempDir dir;
   testing::BootedTernmq dev = StartDev(dir);
 
-  ternmq::ProducerOptions po;
-  po.group = "AdminQueryPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminQueryPG");
   const std::string topic = "AdminQueryT";
   ternmq::Message m;
   m.topic = topic;
@@ -40,11 +35,11 @@ TEST_CASE("queryMsgById, queryMsgByKey and queryMsgByUniqueKey find a sent messa
   m.keys = {"order-1", "order-2"};
   m.body = "the queried body";
   ternmq::Result<ternmq::SendResult> sent = ternmq::Status::Ok();
-  REQUIRE(WaitUntil([&] { return (sent = (*producer)->Send(m)).ok(); }, 10'000));
+  REQUIRE(WaitUntil([&] { return (sent = producer->Send(m)).ok(); }, 10'000));
   m.keys = {"other"};
   m.body = "another body";
-  REQUIRE((*producer)->Send(m).ok());
-  (*producer)->Shutdown();
+  REQUIRE(producer->Send(m).ok());
+  producer->Shutdown();
 
   CommandResult by_id = Admin({"queryMsgById", "-i", sent->offset_msg_id, "-n", dev.addr});
   INFO(by_id.out, by_id.err);

@@ -23,18 +23,13 @@ TEST_CASE("sendMessage stores one message and prints where it went") {
   const std::string topic = "AdminSendT";
 
   // The topic exists once the SDK producer's first send created it.
-  ternmq::ProducerOptions po;
-  po.group = "AdminSendPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminSendPG");
   ternmq::Message seed;
   seed.topic = topic;
   seed.body = "seed";
   ternmq::Result<ternmq::SendResult> first = ternmq::Status::Ok();
-  REQUIRE(WaitUntil([&] { return (first = (*producer)->Send(seed)).ok(); }, 10'000));
-  (*producer)->Shutdown();
+  REQUIRE(WaitUntil([&] { return (first = producer->Send(seed)).ok(); }, 10'000));
+  producer->Shutdown();
   const std::string broker = first->queue.broker_name;
 
   ternmq::PullConsumerOptions co;

@@ -21,18 +21,13 @@ TEST_CASE("topicList -c prints each topic's cluster and consumer groups") {
   testing::BootedTernmq dev = StartDev(dir);
   const std::string topic = "AdminListT";
 
-  ternmq::ProducerOptions po;
-  po.group = "AdminListPG";
-  po.name_servers = {dev.addr};
-  auto producer = ternmq::Producer::Create(po);
-  REQUIRE(producer.ok());
-  REQUIRE((*producer)->Start().ok());
+  auto producer = StartProducer(dev.addr, "AdminListPG");
   ternmq::Message m;
   m.topic = topic;
   m.body = "listed";
   ternmq::Result<ternmq::SendResult> sent = ternmq::Status::Ok();
-  REQUIRE(WaitUntil([&] { return (sent = (*producer)->Send(m)).ok(); }, 10'000));
-  (*producer)->Shutdown();
+  REQUIRE(WaitUntil([&] { return (sent = producer->Send(m)).ok(); }, 10'000));
+  producer->Shutdown();
 
   // A group with a committed offset on the topic.
   ternmq::PullConsumerOptions co;
