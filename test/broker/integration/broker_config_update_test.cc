@@ -130,7 +130,8 @@ TEST_CASE("with a config file, updates are saved there and a restart picks them 
     std::ofstream out(conf);
     out << "# test broker\nbrokerClusterName=DefaultCluster\nfileReservedTime=48\n";
   }
-  const std::vector<std::string> args = {"-c", conf, "--brokerConfigPath=" + conf};
+  // `-c` alone: the broker saves into the file it was started with, as RocketMQ does.
+  const std::vector<std::string> args = {"-c", conf};
   Cluster c(args);
   RemotingCommand r = UpdateConfig(c, "fileReservedTime=24\nflushDiskType=SYNC_FLUSH");
   REQUIRE_MESSAGE(r.code == RC::kSuccess, r.remark.value_or(""));
