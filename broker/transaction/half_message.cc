@@ -101,18 +101,32 @@ Result<OwnedRecord> BuildCommitRecord(const protocol::MessageRecord& half) {
   return out;
 }
 
-OwnedRecord BuildOpRecord(QueueOffset half_offset, Decision d,
-                          const protocol::HostAddress& broker_host, int64_t now_ms) {
+namespace {
+
+// A record the broker writes for itself on queue 0 of `topic` (born here, now),
+// with a fresh UNIQ_KEY after the properties already in `properties`.
+OwnedRecord InternalRecord(std::string_view topic, std::string properties,
+                           const protocol::HostAddress& broker_host, int64_t now_ms) {
   OwnedRecord out;
-  out.topic = std::string(kOpTopic);
+  out.topic = std::string(topic);
   out.fields.queue_id = QueueId(0);
   out.fields.sys_flag = SF::kTransactionNotType;
   out.fields.born_timestamp = now_ms;
   out.fields.born_host = broker_host;
-  out.body = std::to_string(half_offset.value());
-  protocol::AppendProperty(&out.properties, PK::kTags, kOpTag);
+  out.properties = std::move(properties);
   protocol::AppendProperty(&out.properties, PK::kUniqClientMessageIdKeyIdx,
                            protocol::UniqueIdGenerator::ForThisProcess().Next());
+  return out;
+}
+
+}  // namespace
+
+OwnedRecord BuildOpRecord(QueueOffset half_offset, Decision d,
+                          const protocol::HostAddress& broker_host, int64_t now_ms) {
+  std::string tags;
+  protocol::AppendProperty(&tags, PK::kTags, kOpTag);
+  OwnedRecord out = InternalRecord(kOpTopic, std::move(tags), broker_host, now_ms);
+  out.body = std::to_string(half_offset.value());
   protocol::AppendProperty(&out.properties, kDecisionProperty, DecisionName(d));
   return out;
 }
@@ -136,20 +150,13 @@ Decision OpDecision(const protocol::MessageRecord& op) {
 
 OwnedRecord BuildCheckTimesRecord(const std::vector<CheckTimes>& entries,
                                   const protocol::HostAddress& broker_host, int64_t now_ms) {
-  OwnedRecord out;
-  out.topic = std::string(kCheckTimesTopic);
-  out.fields.queue_id = QueueId(0);
-  out.fields.sys_flag = SF::kTransactionNotType;
-  out.fields.born_timestamp = now_ms;
-  out.fields.born_host = broker_host;
+  OwnedRecord out = InternalRecord(kCheckTimesTopic, {}, broker_host, now_ms);
   out.body.reserve(entries.size() * 24);
   for (const CheckTimes& e : entries) {
     if (!out.body.empty()) out.body += ',';
     fmt::format_to(std::back_inserter(out.body), "{}:{}:{}", e.half_offset, e.checks,
                    e.next_check_ms);
   }
-  protocol::AppendProperty(&out.properties, PK::kUniqClientMessageIdKeyIdx,
-                           protocol::UniqueIdGenerator::ForThisProcess().Next());
   return out;
 }
 
