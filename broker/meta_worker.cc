@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "src/base/logging.h"
-#include "src/remoting/dispatch.h"
 
 namespace tern::broker {
 
@@ -81,19 +80,18 @@ void MetaWorker::Run() {
 }
 
 void RegisterOnWorker(remoting::RpcServer& server, int32_t code, remoting::SyncHandler handler,
-                      MetaWorker& worker) {
+                      MetaWorker* worker_or_null) {
+  if (worker_or_null == nullptr) {
+    server.RegisterSync(code, std::move(handler));
+    return;
+  }
+  MetaWorker& worker = *worker_or_null;
   server.RegisterAsync(code, [handler = std::move(handler), &worker](
                                  const remoting::RequestContext& ctx,
                                  remoting::RemotingCommand request, remoting::Responder responder) {
     worker.Submit(
         [handler, ctx, request = std::move(request), responder = std::move(responder)]() mutable {
-          Result<remoting::RemotingCommand> response = handler(ctx, request);
-          if (response.ok()) {
-            responder.Reply(std::move(response).value());
-          } else {
-            responder.Reply(
-                remoting::ErrorResponse(request.opaque, request.serialize_type, response.status()));
-          }
+          responder.ReplyResult(handler(ctx, request));
         });
   });
 }

@@ -78,8 +78,9 @@ class MetaWorker {
 // reply leaves once the write is durable, requests keep their order (one
 // FIFO), and the loop serves other requests meanwhile. `handler` runs on the
 // worker thread, so everything it touches must be thread-safe. `worker`
-// must outlive the server.
+// must outlive the server. A null `worker_or_null` registers `handler` as a
+// plain sync handler on the loop (processors used without a broker, in tests).
 void RegisterOnWorker(remoting::RpcServer& server, int32_t code, remoting::SyncHandler handler,
-                      MetaWorker& worker);
+                      MetaWorker* worker_or_null);
 
 }  // namespace tern::broker

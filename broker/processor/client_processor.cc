@@ -8,7 +8,6 @@
 #include "src/protocol/heartbeat_data.h"
 #include "src/protocol/lock_batch_body.h"
 #include "src/protocol/perm.h"
-#include "src/remoting/dispatch.h"
 
 namespace tern::broker {
 
@@ -127,10 +126,6 @@ Result<RemotingCommand> ClientProcessor::HeartBeat(const RequestContext& ctx,
 
 void ClientProcessor::HeartBeatAsync(const RequestContext& ctx, RemotingCommand request,
                                      remoting::Responder responder) {
-  auto answer = [](const RemotingCommand& req, Result<RemotingCommand> r, remoting::Responder& to) {
-    to.Reply(r.ok() ? std::move(r).value()
-                    : remoting::ErrorResponse(req.opaque, req.serialize_type, r.status()));
-  };
   auto data = protocol::HeartbeatData::Decode(request.body);
   bool prepare = false;
   if (data.ok() && options_.meta_worker != nullptr && options_.loop != nullptr) {
@@ -142,9 +137,9 @@ void ClientProcessor::HeartBeatAsync(const RequestContext& ctx, RemotingCommand 
                                                 consumer.group_name);
     }
   }
-  if (!prepare) return answer(request, HeartBeat(ctx, request), responder);
+  if (!prepare) return responder.ReplyResult(HeartBeat(ctx, request));
   ++pending_heartbeats_[ctx.connection];
-  options_.meta_worker->Submit([this, ctx, answer, consumers = std::move(data->consumer_data_set),
+  options_.meta_worker->Submit([this, ctx, consumers = std::move(data->consumer_data_set),
                                 request = std::move(request),
                                 responder = std::move(responder)]() mutable {
     // The durable part, as HeartBeat does it; errors are reported by HeartBeat.
@@ -157,11 +152,11 @@ void ClientProcessor::HeartBeatAsync(const RequestContext& ctx, RemotingCommand 
                             (*settings)->retry_queue_nums, protocol::kPermReadWrite, sys_flag)
           .IgnoreError();
     }
-    options_.loop->Post([this, ctx, answer, request = std::move(request),
+    options_.loop->Post([this, ctx, request = std::move(request),
                          responder = std::move(responder)]() mutable {
       auto it = pending_heartbeats_.find(ctx.connection);
       if (it != pending_heartbeats_.end() && --it->second == 0) pending_heartbeats_.erase(it);
-      answer(request, HeartBeat(ctx, request), responder);
+      responder.ReplyResult(HeartBeat(ctx, request));
     });
   });
 }

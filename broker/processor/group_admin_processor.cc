@@ -19,11 +19,7 @@ void GroupAdminProcessor::Register(remoting::RpcServer& server, broker::MetaWork
     };
   };
   auto changing = [&](int32_t code, remoting::SyncHandler handler) {
-    if (meta_worker != nullptr) {
-      broker::RegisterOnWorker(server, code, std::move(handler), *meta_worker);
-    } else {
-      server.RegisterSync(code, std::move(handler));
-    }
+    broker::RegisterOnWorker(server, code, std::move(handler), meta_worker);
   };
   changing(Q::kUpdateAndCreateSubscriptionGroup, bind(&GroupAdminProcessor::UpdateAndCreate));
   server.RegisterSync(Q::kGetAllSubscriptionGroupConfig, bind(&GroupAdminProcessor::GetAll));

@@ -44,11 +44,7 @@ void TopicAdminProcessor::Register(remoting::RpcServer& server, broker::MetaWork
     };
   };
   auto changing = [&](int32_t code, remoting::SyncHandler handler) {
-    if (meta_worker != nullptr) {
-      broker::RegisterOnWorker(server, code, std::move(handler), *meta_worker);
-    } else {
-      server.RegisterSync(code, std::move(handler));
-    }
+    broker::RegisterOnWorker(server, code, std::move(handler), meta_worker);
   };
   changing(Q::kUpdateAndCreateTopic, bind(&TopicAdminProcessor::UpdateAndCreateTopic));
   changing(Q::kDeleteTopicInBroker, bind(&TopicAdminProcessor::DeleteTopic));

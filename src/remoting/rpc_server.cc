@@ -248,6 +248,14 @@ struct RpcServer::Impl final : net::TcpHandler {
   bool owner_gone = false;
 };
 
+void Responder::ReplyResult(Result<RemotingCommand> result) {
+  if (result.ok()) {
+    Reply(std::move(result).value());
+  } else {
+    Reply(ErrorResponse(opaque_, serialize_type_, result.status()));
+  }
+}
+
 void Responder::Reply(RemotingCommand response) {
   uint64_t server_id = server_id_;
   server_id_ = 0;

@@ -49,6 +49,9 @@ class Responder {
  public:
   Responder() = default;
   void Reply(RemotingCommand response);
+  // Replies with the response in `result`, or with SYSTEM_ERROR carrying its
+  // Status: what a sync handler returning `result` would have answered.
+  void ReplyResult(Result<RemotingCommand> result);
   bool valid() const { return server_id_ != 0; }
   // True when the request was oneway (Reply is then a no-op).
   bool oneway() const { return oneway_; }

@@ -188,6 +188,31 @@ TEST_CASE("handler errors become system errors with the message as remark") {
   CHECK(resp->serialize_type == SerializeType::kRocketmq);
 }
 
+TEST_CASE("an async handler's ReplyResult answers an error Status as a sync handler would") {
+  Server s;
+  s.server->RegisterAsync(22, [](const RequestContext&, RemotingCommand req, Responder r) {
+    if (req.opaque == 1) {
+      r.ReplyResult(Status::NotFound("no such group"));
+    } else {
+      r.ReplyResult(RemotingCommand::ResponseTo(req, 0));
+    }
+  });
+  s.Start();
+  RawSocket sock = s.Connect();
+  REQUIRE(sock.SendCommand(Req(22, 1, SerializeType::kRocketmq)));
+  auto resp = sock.ReadCommand();
+  REQUIRE(resp.has_value());
+  CHECK(resp->code == 1);  // SYSTEM_ERROR
+  CHECK(resp->remark == std::optional<std::string>("no such group"));
+  CHECK(resp->opaque == 1);
+  CHECK(resp->serialize_type == SerializeType::kRocketmq);
+  REQUIRE(sock.SendCommand(Req(22, 2)));
+  resp = sock.ReadCommand();
+  REQUIRE(resp.has_value());
+  CHECK(resp->code == 0);
+  CHECK(resp->opaque == 2);
+}
+
 TEST_CASE("bad frames close only the offending connection") {
   Server s;
   s.Start();
