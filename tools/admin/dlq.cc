@@ -17,7 +17,6 @@
 // reconsumeTimes starts at 0 again. Redrive is at-least-once: the dead-letter
 // copies stay where they are (a queue cannot be edited), so running it twice
 // sends twice; consumers see the same msgId and can drop duplicates.
-#include <chrono>
 
 #include <fmt/format.h>
 
@@ -33,8 +32,6 @@
 namespace tern::tools::admin {
 namespace {
 
-namespace RC = protocol::RequestCode;
-namespace Code = protocol::ResponseCode;
 namespace PK = protocol::PropertyKey;
 
 constexpr char kDlqPrefix[] = "%DLQ%";
@@ -56,12 +53,6 @@ constexpr std::string_view kBookkeeping[] = {
     PK::kTimerEnqueueMs, PK::kTimerDequeueMs,    PK::kTimerRollTimes,   PK::kTimerDelUniqKey};
 
 std::string DlqTopic(const std::string& group) { return kDlqPrefix + group; }
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The route of %DLQ%<group>; a missing topic says why in the group's terms.
 Result<protocol::TopicRouteData> DlqRoute(AdminClient& client, const std::string& group) {
@@ -187,26 +178,17 @@ Result<Redriven> RedriveOne(AdminClient& client, const FoundMessage& m, const st
     return Status::NotFound(fmt::format("topic '{}' has no writable queue", target));
   }
   const WriteQueue& q = queues[(*next)++ % queues.size()];
-  protocol::SendMessageRequestHeader h;
-  h.producer_group = kRedriveProducerGroup;
-  h.topic = target;
-  h.default_topic = "TBW102";
-  h.default_topic_queue_nums = 4;
-  h.queue_id = q.queue_id;
+  OutgoingMessage out;
+  out.producer_group = kRedriveProducerGroup;
+  out.topic = target;
+  out.properties = RedriveProperties(m, original, to_retry_topic);
+  out.body = std::string(m.fields.body);
+  out.flag = m.fields.flag;
   // Only the compression bits: the broker sets the rest for the new topic.
-  h.sys_flag = m.fields.sys_flag & (protocol::MessageSysFlag::kCompressed |
-                                    protocol::MessageSysFlag::kCompressionTypeMask);
-  h.born_timestamp = NowMs();
-  h.flag = m.fields.flag;
-  h.properties = RedriveProperties(m, original, to_retry_topic);
-  h.reconsume_times = 0;
-  h.broker_name = q.broker_name;
-  RemotingCommand req = RemotingCommand::Request(RC::kSendMessageV2);
-  h.EncodeV2(&req.ext_fields);
-  req.body = std::string(m.fields.body);
-  TERN_ASSIGN_OR_RETURN(RemotingCommand resp, client.CallBroker(q.addr, std::move(req)));
-  if (resp.code != Code::kSuccess && resp.code != Code::kFlushDiskTimeout &&
-      resp.code != Code::kFlushSlaveTimeout && resp.code != Code::kSlaveNotAvailable) {
+  out.sys_flag = m.fields.sys_flag & (protocol::MessageSysFlag::kCompressed |
+                                      protocol::MessageSysFlag::kCompressionTypeMask);
+  TERN_ASSIGN_OR_RETURN(RemotingCommand resp, client.CallBroker(q.addr, SendRequest(q, out)));
+  if (!SendStored(resp.code)) {
     return Status::Internal(fmt::format("broker {} refused SEND_MESSAGE_V2 of {}: {} ({})", q.addr,
                                         MessageId(m), FirstLineOfRemark(resp),
                                         ResponseCodeName(resp.code)));

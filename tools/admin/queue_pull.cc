@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <ctime>
 
@@ -10,6 +11,7 @@
 #include "src/protocol/message_const.h"
 #include "src/protocol/perm.h"
 #include "src/protocol/pull_headers.h"
+#include "src/protocol/send_headers.h"
 
 namespace tern::tools::admin {
 namespace {
@@ -87,6 +89,32 @@ std::vector<WriteQueue> WritableQueues(const protocol::TopicRouteData& route) {
     }
   }
   return out;
+}
+
+RemotingCommand SendRequest(const WriteQueue& q, const OutgoingMessage& m) {
+  protocol::SendMessageRequestHeader h;
+  h.producer_group = m.producer_group;
+  h.topic = m.topic;
+  h.default_topic = "TBW102";
+  h.default_topic_queue_nums = 4;
+  h.queue_id = q.queue_id;
+  h.sys_flag = m.sys_flag;
+  h.born_timestamp = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  h.flag = m.flag;
+  h.properties = m.properties;
+  h.reconsume_times = 0;
+  h.broker_name = q.broker_name;
+  RemotingCommand req = RemotingCommand::Request(RC::kSendMessageV2);
+  h.EncodeV2(&req.ext_fields);
+  req.body = m.body;
+  return req;
+}
+
+bool SendStored(int32_t code) {
+  return code == Code::kSuccess || code == Code::kFlushDiskTimeout ||
+         code == Code::kFlushSlaveTimeout || code == Code::kSlaveNotAvailable;
 }
 
 Result<int64_t> MinOffset(AdminClient& client, const QueueTarget& q) {

@@ -50,6 +50,22 @@ struct WriteQueue {
 // master, in route order.
 std::vector<WriteQueue> WritableQueues(const protocol::TopicRouteData& route);
 
+// One message for SEND_MESSAGE_V2 (sendMessage, dlqRedrive).
+struct OutgoingMessage {
+  std::string producer_group;
+  std::string topic;
+  std::string properties;  // serialized, as they go in the header
+  std::string body;
+  int32_t flag = 0;
+  int32_t sys_flag = 0;
+};
+// SEND_MESSAGE_V2 of `m` to queue `q`, born now, reconsume times 0, TBW102 as
+// the auto-creation template (4 queues).
+RemotingCommand SendRequest(const WriteQueue& q, const OutgoingMessage& m);
+// True for the response codes that mean the broker stored the message:
+// SUCCESS and FLUSH_DISK_TIMEOUT / FLUSH_SLAVE_TIMEOUT / SLAVE_NOT_AVAILABLE.
+bool SendStored(int32_t code);
+
 Result<int64_t> MinOffset(AdminClient& client, const QueueTarget& q);
 Result<int64_t> MaxOffset(AdminClient& client, const QueueTarget& q);
 // The first offset stored at or after `timestamp_ms` (the broker's rule).

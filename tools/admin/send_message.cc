@@ -28,7 +28,6 @@
 namespace tern::tools::admin {
 namespace {
 
-namespace RC = protocol::RequestCode;
 namespace Code = protocol::ResponseCode;
 namespace PK = protocol::PropertyKey;
 
@@ -51,24 +50,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-RemotingCommand SendRequest(const std::string& topic, const WriteQueue& q,
-                            const std::string& properties, const std::string& body) {
-  protocol::SendMessageRequestHeader h;
-  h.producer_group = std::to_string(NowMs());  // as RocketMQ names the tool's producer
-  h.topic = topic;
-  h.default_topic = "TBW102";
-  h.default_topic_queue_nums = 4;
-  h.queue_id = q.queue_id;
-  h.born_timestamp = NowMs();
-  h.properties = properties;
-  h.reconsume_times = 0;
-  h.broker_name = q.broker_name;
-  RemotingCommand req = RemotingCommand::Request(RC::kSendMessageV2);
-  h.EncodeV2(&req.ext_fields);
-  req.body = body;
-  return req;
 }
 
 Status Run(CommandContext& ctx) {
@@ -112,6 +93,11 @@ Status Run(CommandContext& ctx) {
   protocol::AppendProperty(&properties, PK::kWaitStoreMsgOk, "true");
   protocol::AppendProperty(&properties, PK::kUniqClientMessageIdKeyIdx, uniq_key);
 
+  OutgoingMessage out;
+  out.producer_group = std::to_string(NowMs());  // as RocketMQ names the tool's producer
+  out.topic = topic;
+  out.properties = properties;
+  out.body = body;
   std::mt19937 rng(std::random_device{}());
   size_t index = std::uniform_int_distribution<size_t>(0, queues.size() - 1)(rng);
   Status last = Status::Ok();
@@ -124,15 +110,14 @@ Status Run(CommandContext& ctx) {
     const WriteQueue& q = queues[index];
     index = (index + 1) % queues.size();
     Result<RemotingCommand> resp =
-        client->CallBroker(q.addr, SendRequest(topic, q, properties, body));
+        client->CallBroker(q.addr, SendRequest(q, out));
     if (!resp.ok()) {
       last = resp.status();
       failed_broker = q.broker_name;
       continue;
     }
     const int32_t code = resp->code;
-    if (code != Code::kSuccess && code != Code::kFlushDiskTimeout &&
-        code != Code::kFlushSlaveTimeout && code != Code::kSlaveNotAvailable) {
+    if (!SendStored(code)) {
       return Status::Internal(fmt::format("broker {} refused SEND_MESSAGE_V2: {} ({})", q.addr,
                                           FirstLineOfRemark(*resp), ResponseCodeName(code)));
     }
