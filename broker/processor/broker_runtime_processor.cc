@@ -280,16 +280,23 @@ std::string JoinKeys(const std::vector<std::string>& keys, std::string_view sep)
   return out;
 }
 
+// `base` with `props` applied and resolved, as the start-up does it.
+Result<broker::BrokerConfig> WithUpdates(const broker::BrokerConfig& base,
+                                         const PropertyList& props) {
+  broker::BrokerConfig updated = base;
+  ConfigRegistry registry;
+  broker::RegisterBrokerConfig(registry, &updated);
+  TERN_RETURN_IF_ERROR(registry.ApplyAll(props));
+  TERN_RETURN_IF_ERROR(broker::ResolveBrokerConfig(&updated));
+  return updated;
+}
+
 }  // namespace
 
 Result<BrokerRuntimeProcessor::ConfigUpdate> BrokerRuntimeProcessor::ValidateUpdate(
     const PropertyList& props) const {
   std::lock_guard<std::mutex> lock(mu_);
-  broker::BrokerConfig updated = config_;
-  ConfigRegistry registry;
-  broker::RegisterBrokerConfig(registry, &updated);
-  TERN_RETURN_IF_ERROR(registry.ApplyAll(props));
-  TERN_RETURN_IF_ERROR(broker::ResolveBrokerConfig(&updated));
+  TERN_ASSIGN_OR_RETURN(broker::BrokerConfig updated, WithUpdates(config_, props));
   const auto before = ConfigValues(config_);
   const auto after = ConfigValues(updated);
   ConfigUpdate update;
@@ -318,11 +325,7 @@ Status BrokerRuntimeProcessor::ApplyLive(const ConfigUpdate& update) {
   std::unique_lock<std::mutex> lock(mu_);
   // Re-applied on the current config: another update may have landed while
   // this one was being saved.
-  broker::BrokerConfig updated = config_;
-  ConfigRegistry registry;
-  broker::RegisterBrokerConfig(registry, &updated);
-  TERN_RETURN_IF_ERROR(registry.ApplyAll(live_props));
-  TERN_RETURN_IF_ERROR(broker::ResolveBrokerConfig(&updated));
+  TERN_ASSIGN_OR_RETURN(broker::BrokerConfig updated, WithUpdates(config_, live_props));
   config_ = updated;
   version_.Next(clock_.NowMs());
   BrokerConfigListener listener = listener_;
