@@ -1,5 +1,5 @@
 // `ternmq admin consumerProgress` for retry lag and for every group, against
-// a real `ternmq dev` with 3 s delay levels: a push consumer that asks for
+// a real `ternmq dev` with 8 s delay levels: a push consumer that asks for
 // every message again (RECONSUME_LATER) and stops before the retries come
 // back leaves them in %RETRY%<group>; `-g` lists those retry queues with
 // their lag, counted in Diff Total. Without -g, one row per group: the
@@ -30,7 +30,7 @@ TEST_CASE("consumerProgress counts the retry queue's lag and lists every group")
   TempDir dir;
   testing::BootedTernmq dev =
       testing::StartTernmq({"dev", "-p", "0", "--broker-port", "0", "--data-dir", dir.Sub("data"),
-                            "--messageDelayLevel=" + DelayLevels("3s", 18)},
+                            "--messageDelayLevel=" + DelayLevels("8s", 18)},
                            dir.Sub("dev.log"), "Name Server boot success");
   REQUIRE(dev.child->WaitForLine("The broker[", 10'000).ok());
 
@@ -62,7 +62,8 @@ TEST_CASE("consumerProgress counts the retry queue's lag and lists every group")
     return std::move(*c);
   };
 
-  // Every first delivery is refused; stop before the retries (3 s) come back.
+  // Every first delivery is refused; stop before the retries (8 s: room for a
+  // slow machine) come back.
   std::atomic<int> refused{0};
   auto failing_consumer = push(failing, [&](const std::vector<ternmq::MessageView>& ms) {
     for (const auto& m : ms) {
@@ -96,7 +97,7 @@ TEST_CASE("consumerProgress counts the retry queue's lag and lists every group")
         }
         return retry_diff == kSent;
       },
-      15'000);
+      30'000);
   INFO(js.out, js.err);
   REQUIRE(retry_diff == kSent);
   nlohmann::json j = nlohmann::json::parse(js.out);
