@@ -7,6 +7,7 @@
 
 #include "src/base/byte_coding.h"
 #include "src/base/properties.h"
+#include "src/remoting/json_header_scan.h"
 
 namespace tern::remoting {
 namespace {
@@ -298,6 +299,14 @@ Result<std::string> EncodeFrame(const RemotingCommand& cmd) {
 }
 
 Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd) {
+  std::string fixed;
+  if (!CheckUtf8(header, &fixed)) header = fixed;
+  cmd->serialize_type = SerializeType::kJson;
+  if (ScanJsonHeader(header, cmd)) return Status::Ok();
+  return DecodeJsonHeaderWithDom(header, cmd);
+}
+
+Status DecodeJsonHeaderWithDom(std::string_view header, RemotingCommand* cmd) {
   std::string fixed;
   if (!CheckUtf8(header, &fixed)) header = fixed;
   cmd->serialize_type = SerializeType::kJson;

@@ -49,6 +49,10 @@ Result<std::string> EncodeFrame(const RemotingCommand& cmd);
 // language, version, opaque, flag, remark, ext_fields, serialize_type).
 Status DecodeHeader(uint8_t serialize_type, std::string_view header, RemotingCommand* cmd);
 Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd);
+// The general decoder behind DecodeJsonHeader, through a JSON DOM: what
+// DecodeJsonHeader falls back to for shapes its single-pass scanner leaves
+// alone (json_header_scan.h). Exposed so that tests can compare the two.
+Status DecodeJsonHeaderWithDom(std::string_view header, RemotingCommand* cmd);
 Status DecodeBinaryHeader(std::string_view header, RemotingCommand* cmd);
 
 // Decodes one complete frame, length word included; `frame` must be exactly
