@@ -242,7 +242,7 @@ void RegisterBrokerConfig(ConfigRegistry& r, BrokerConfig* c) {
   r.AddInt("maxMessageSize", &c->max_message_size, "largest message body (bytes)", 1, 1 << 30);
   r.AddBool("checkCRCOnRecover", &c->check_crc_on_recover, "verify body CRCs on recovery");
   r.AddBool("warmMapedFileEnable", &c->warm_maped_file_enable,
-            "pre-fault each new CommitLog segment (MAP_POPULATE) when it is created");
+            "accepted for RocketMQ configs; no effect (the CommitLog is written with pwrite, never through the mapping)");
   r.AddString("messageDelayLevel", &c->message_delay_level, "delay levels 1..N");
   r.AddInt64("timerMaxDelaySec", &c->timer_max_delay_sec,
              "furthest delivery time a timer message may ask for, in seconds", 1,

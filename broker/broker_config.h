@@ -95,10 +95,10 @@ struct BrokerConfig {
   bool clean_file_forcibly_enable = true;               // cleanFileForciblyEnable
   int32_t max_message_size = 4 * 1024 * 1024;           // maxMessageSize (bytes)
   bool check_crc_on_recover = true;                     // checkCRCOnRecover
-  // warmMapedFileEnable: MAP_POPULATE new segments. Off by default, as in
-  // RocketMQ: populating a 1 GiB segment takes seconds at start-up and maps
-  // the whole segment into the broker's RSS. Segments are allocated
-  // (fallocate) ahead of the writer either way.
+  // warmMapedFileEnable: accepted so that RocketMQ configs load, but without
+  // effect: the CommitLog is written with pwrite from a staging ring, so there
+  // are no write faults to avoid by pre-faulting. Segments are allocated
+  // (fallocate) ahead of the writer.
   bool warm_maped_file_enable = false;
   std::string message_delay_level =
       "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";  // messageDelayLevel

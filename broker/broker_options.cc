@@ -57,7 +57,6 @@ Result<store::MessageStoreOptions> StoreOptionsFrom(const BrokerConfig& c,
   o.commit_log.max_body_size = c.max_message_size;
   o.commit_log.store_host = store_host;
   o.commit_log.check_crc_on_recover = c.check_crc_on_recover;
-  o.commit_log.prefault_segments = c.warm_maped_file_enable;
   o.consume_queue.units_per_file =
       std::max<int64_t>(1, c.mapped_file_size_consume_queue / store::kCqUnitSize);
   o.reput.flush_interval_ms = c.flush_interval_consume_queue;

@@ -71,17 +71,17 @@ Result<std::unique_ptr<CommitLog>> CommitLog::Open(const CommitLogOptions& optio
 CommitLog::~CommitLog() { Close().IgnoreError(); }
 
 Status CommitLog::Start() {
-  // SYNC_FLUSH writes with pwrite, which fills the page cache itself: populating
-  // the mapping would only zero pages that are about to be overwritten.
+  // Appends reach the files with pwrite, which fills the page cache itself:
+  // populating the mapping would only zero pages that are about to be overwritten.
   allocator_ = std::make_unique<SegmentAllocator>(io_, options_.dir, options_.segment_size,
-                                                  options_.prefault_segments && !staged());
+                                                  /*prefault=*/false);
   FlushServiceOptions fo;
   fo.sync = options_.flush_mode == FlushMode::kSync;
   fo.interval_ms = options_.flush_interval_ms;
   fo.least_bytes = static_cast<int64_t>(options_.flush_least_pages) * kOsPageSize;
   fo.thorough_interval_ms = options_.flush_thorough_interval_ms;
   fo.periodic_interval_ms = options_.checkpoint_interval_ms;
-  if (staged()) {
+  {
     int64_t cap = options_.stage_bytes;
     if (cap <= 0) {
       cap = std::max<int64_t>(8LL << 20, 2LL * options_.max_body_size + (1LL << 20));
@@ -91,7 +91,7 @@ Status CommitLog::Start() {
   }
   staged_end_.store(written_end_.load());
   flush_ = std::make_unique<FlushService>(
-      fo, clock_, [this] { return staged() ? staged_end_.load() : written_end_.load(); },
+      fo, clock_, [this] { return staged_end_.load(); },
       [this] { return flushed_end_.load(); },
       [this](int64_t /*target*/) {
         int64_t flushed_to = 0;
@@ -212,7 +212,7 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
                              options_.segment_size)));
     return false;
   }
-  if (staged()) {
+  {
     if (size + kBlankRecordSize > stage_cap_) {
       p->result = Rejected(PutStatus::kMessageIllegal,
                            Status::InvalidArgument(fmt::format(
@@ -232,20 +232,9 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
       char blank[kBlankRecordSize];
       PutBE32(blank, static_cast<uint32_t>(options_.segment_size - seg_pos));
       PutBE32(blank + 4, kBlankMagic);
-      if (staged()) {
-        StageBytes(write_pos_, std::string_view(blank, sizeof(blank)));
-        write_pos_ = active_->end_offset();
-        staged_end_.store(write_pos_, std::memory_order_release);
-      } else {
-        Status st = active_->Write(seg_pos, std::string_view(blank, sizeof(blank)));
-        if (!st.ok()) {
-          SetStickyError(st);
-          p->result = Rejected(PutStatus::kUnknownError, st);
-          return false;
-        }
-        write_pos_ = active_->end_offset();
-        written_end_.store(write_pos_);
-      }
+      StageBytes(write_pos_, std::string_view(blank, sizeof(blank)));
+      write_pos_ = active_->end_offset();
+      staged_end_.store(write_pos_);
     }
     int64_t next_start = active_ ? active_->end_offset() : write_pos_;
     auto seg = allocator_->Take(next_start);
@@ -284,24 +273,11 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
     if (p->count > 1) p->result.batch_offsets.push_back(PhysicalOffset(offset + pos));
     pos += static_cast<int32_t>(GetBE32(rec + pos));
   }
-  if (staged()) {
-    StageBytes(offset, p->records);
-  } else {
-    Status st = active_->WriteHeaderLast(seg_pos, p->records);
-    if (!st.ok()) {
-      SetStickyError(st);
-      p->result = Rejected(PutStatus::kUnknownError, st);
-      return false;
-    }
-  }
+  StageBytes(offset, p->records);
   write_pos_ += size;
   active_->set_last_store_timestamp(store_ts);
   last_store_ts_.store(store_ts, std::memory_order_relaxed);
-  if (staged()) {
-    staged_end_.store(write_pos_, std::memory_order_release);
-  } else {
-    written_end_.store(write_pos_);  // seq_cst: pairs with data_waiters_ in WaitForData
-  }
+  staged_end_.store(write_pos_);
 
   PutResult& r = p->result;
   r.status = PutStatus::kPutOk;
@@ -311,8 +287,8 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
   r.count = p->count;
   r.store_timestamp = store_ts;
   r.store_host = options_.store_host;
-  if (!staged()) {
-    NotifyReaders();
+  if (!sync_flush()) {
+    // The appender writes what it staged (CommitNow) before it answers.
     // Async flush passes come every flush_interval_ms; at a high append rate
     // ask for one each resident window so that resident memory stays bounded.
     if (options_.resident_window_bytes > 0 &&
@@ -346,6 +322,10 @@ bool CommitLog::WaitForStageSpace(int64_t size) {
   auto fits = [&] { return write_pos_ + size - written_end_.load() <= stage_cap_; };
   while (!fits()) {
     if (failed_.load()) return false;
+    if (!sync_flush()) {  // async: write the ring out here (no put_mu_ needed for that)
+      if (!CommitNow().ok()) return false;
+      continue;
+    }
     flush_->Wake();
     std::unique_lock<std::mutex> l(stage_mu_);
     // The timeout only guards against a missed wake-up; CommitStaged notifies.
@@ -387,9 +367,21 @@ Status CommitLog::CommitStaged() {
   return Status::Ok();
 }
 
+Status CommitLog::CommitNow() {
+  std::lock_guard<std::mutex> l(stage_commit_mu_);
+  return CommitStaged();
+}
+
+void CommitLog::CommitAppended(PutResult* result) {
+  if (!result->stored()) return;
+  Status st = CommitNow();
+  if (!st.ok()) *result = Rejected(PutStatus::kUnknownError, st);
+}
+
 PutResult CommitLog::AppendAndWait(PendingAppend* p) {
   if (p->rejected) return std::move(p->result);
   bool wait = AppendLocked(p);
+  if (!sync_flush()) CommitAppended(&p->result);
   if (!wait) return std::move(p->result);
   // Park with the group commit and sleep until the flush thread answers.
   std::mutex mu;
@@ -484,6 +476,25 @@ void CommitLog::WriterLoop() {
       if (submits_.empty()) return;  // stopping and drained
       batch.swap(submits_);
     }
+    if (!sync_flush()) {
+      // Async: append the whole batch, write it out with one commit, then
+      // answer: an acknowledged message is in the page cache, so it survives
+      // the broker process dying (not the machine: that needs SYNC_FLUSH).
+      bool any = false;
+      for (auto& p : batch) {
+        if (!p->rejected) {
+          AppendLocked(p.get());
+          any = any || p->result.stored();
+        }
+      }
+      Status st = any ? CommitNow() : Status::Ok();
+      for (auto& p : batch) {
+        if (!st.ok() && p->result.stored()) p->result = Rejected(PutStatus::kUnknownError, st);
+        p->done(std::move(p->result));
+      }
+      batch.clear();
+      continue;
+    }
     for (auto& p : batch) {
       if (p->rejected) {
         p->done(std::move(p->result));
@@ -540,7 +551,7 @@ Status CommitLog::FlushToWrittenEnd(int64_t* flushed_to) {
   if (failed_.load()) return sticky_error();
   // Read first: every record stored at or before `ts` is below the target.
   int64_t ts = last_store_ts_.load(std::memory_order_acquire);
-  if (staged()) TERN_RETURN_IF_ERROR(CommitStaged());
+  TERN_RETURN_IF_ERROR(CommitNow());
   int64_t from = flushed_end_.load();
   int64_t target = written_end_.load();
   if (target <= from) return Status::Ok();
@@ -552,9 +563,7 @@ Status CommitLog::FlushToWrittenEnd(int64_t* flushed_to) {
     }
   }
   for (const auto& s : segs) {
-    int64_t b = std::max(from, s->start_offset()) - s->start_offset();
-    int64_t e = std::min(target, s->end_offset()) - s->start_offset();
-    Status st = staged() ? s->DataSync() : s->Sync(b, e);
+    Status st = s->DataSync();
     if (!st.ok()) {
       SetStickyError(st);
       return st;
@@ -609,10 +618,8 @@ void CommitLog::SetStickyError(const Status& s) {
     TERN_LOG_ERROR("commit log is now read-only after an I/O failure: {}", s.ToString());
   }
   failed_.store(true);
-  if (staged()) {
-    { std::lock_guard<std::mutex> l(stage_mu_); }
-    stage_cv_.notify_all();  // appenders waiting for ring space give up
-  }
+  { std::lock_guard<std::mutex> l(stage_mu_); }
+  stage_cv_.notify_all();  // appenders waiting for ring space give up
 }
 
 Status CommitLog::sticky_error() const {

@@ -4,8 +4,8 @@
 // Threads and locks (design comment; details in broker/store/README.md):
 //   * Appends are serialized by one short "put lock" that covers only: choose
 //     position, assign queue offset(s), patch offset/time fields, one memcpy into
-//     the pre-faulted mapping, publish the written end. Records are encoded
-//     (and their CRC computed) before the lock, on the caller's thread.
+//     the staging ring, publish the staged end. Records are encoded (and their
+//     CRC computed) before the lock, on the caller's thread.
 //   * Append()/AppendBatch() run on the calling thread and block until the
 //     record is durable in SYNC_FLUSH mode: call them from worker threads, never
 //     from an I/O loop.
@@ -14,19 +14,21 @@
 //     request with the flush thread; the callback fires on one of those threads.
 //     This is the path for the broker's I/O loop.
 //   * The flush thread runs async flushes every flush_interval_ms and group
-//     commits: it swaps the waiter list under a lock, msyncs outside it and
+//     commits: it swaps the waiter list under a lock, fdatasyncs outside it and
 //     completes every waiter the flush covers.
-//   * SYNC_FLUSH stages instead of writing through the mapping: the put lock
-//     copies the record into a staging ring (anonymous memory), and each flush
-//     pass writes everything staged with a few large pwrite()s, publishes it to
-//     readers, then fdatasyncs. Writing through a shared mapping and msyncing it
-//     costs a TLB shootdown per written-back page and a write fault per page
-//     re-dirtied, which made every small group commit several times dearer than
-//     the same bytes written with pwrite (docs/benchmarks.md). In SYNC_FLUSH a
-//     record therefore becomes readable when the flush pass that covers it
-//     starts, never before it is written to the file.
-//   * The segment allocator thread creates and pre-faults the next segment
-//     while the current one fills, so a roll does not wait for the disk.
+//   * Nothing writes through the mapping: the put lock copies the record into
+//     a staging ring (anonymous memory) and CommitStaged() writes what is
+//     staged to the segment file with a few large pwrite()s, then publishes it
+//     to readers (WrittenEnd). Writing through a shared mapping costs a page
+//     fault per new page (the kernel zero-fills it first: ~10x the CPU of
+//     pwrite for the same bytes) and, when msynced, a TLB shootdown per page
+//     (docs/benchmarks.md). Who commits: in ASYNC_FLUSH the appender itself,
+//     before it answers (the writer thread once per drained batch), so an
+//     acknowledged message is in the page cache; in SYNC_FLUSH the flush
+//     thread, right before its fdatasync (group commit). Either way a record
+//     becomes readable only once it is written to the file.
+//   * The segment allocator thread creates (fallocates and maps) the next
+//     segment while the current one fills, so a roll does not wait for the disk.
 //   * Reads (ReadRecord, ReadRange, CommitLogScanner) are any-thread: they see
 //     only bytes below WrittenEnd(), and the returned LogView pins its segment.
 //
@@ -76,10 +78,9 @@ struct CommitLogOptions {
   double disk_full_ratio = 0.90;            // diskSpaceWarningLevelRatio: refuse appends above
   int disk_check_interval_ms = 10000;       // how often the flush thread checks disk usage
   int32_t max_body_size = 4 * 1024 * 1024;  // maxMessageSize (body)
-  // SYNC_FLUSH staging ring size; 0 = max(8 MiB, 2 x max_body_size + 1 MiB).
+  // Staging ring size; 0 = max(8 MiB, 2 x max_body_size + 1 MiB).
   int64_t stage_bytes = 0;
   protocol::HostAddress store_host;         // brokerIP1:listenPort, written into every record
-  bool prefault_segments = true;            // MAP_POPULATE new segments (off the hot path)
   // Pages of the log more than this far behind the written end are dropped
   // from the process's page tables after each flush (they stay in the page
   // cache; a reader maps them again on access), so resident memory does not
@@ -236,17 +237,23 @@ class CommitLog {
   bool AppendLocked(PendingAppend* p);
   PutResult AppendAndWait(PendingAppend* p);
   void WriterLoop();
-  // Flush thread body: (SYNC_FLUSH) writes out what is staged, then syncs
+  // Flush thread body: writes out what is staged, then syncs
   // [flushed_end_, written end). Sets the sticky error on failure.
   Status FlushToWrittenEnd(int64_t* flushed_to);
-  bool staged() const { return options_.flush_mode == FlushMode::kSync; }
-  // SYNC_FLUSH: copies bytes for global offset `at` into the ring (under put_mu_).
+  bool sync_flush() const { return options_.flush_mode == FlushMode::kSync; }
+  // Copies bytes for global offset `at` into the ring (under put_mu_).
   void StageBytes(int64_t at, std::string_view data);
-  // SYNC_FLUSH: waits (under put_mu_) until `size` more bytes fit in the ring.
+  // Waits (under put_mu_) until `size` more bytes fit in the ring: in
+  // ASYNC_FLUSH by committing, in SYNC_FLUSH by waking the flush thread.
   // False if the log failed meanwhile.
   bool WaitForStageSpace(int64_t size);
-  // SYNC_FLUSH: pwrites [written_end_, staged_end_) and publishes it. Flush path only.
+  // pwrites [written_end_, staged_end_) and publishes it. REQUIRES stage_commit_mu_.
   Status CommitStaged();
+  // CommitStaged under stage_commit_mu_ (any thread but one holding it).
+  Status CommitNow();
+  // ASYNC_FLUSH, after an append: commits, and turns a stored result into a
+  // failure if the write failed.
+  void CommitAppended(PutResult* result);
   void NotifyReaders();
   // Drops log pages more than resident_window_bytes behind the written end
   // from the page tables (every segment below it once every 10 s, else only
@@ -275,13 +282,14 @@ class CommitLog {
   std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>> queue_offsets_;
 
   std::atomic<int64_t> written_end_{0};
-  // SYNC_FLUSH staging: [written_end_, staged_end_) lives in stage_ (ring index =
+  // Staging: [written_end_, staged_end_) lives in stage_ (ring index =
   // offset % stage_cap_) until CommitStaged() writes it to the segment files.
   std::unique_ptr<char[]> stage_;
   int64_t stage_cap_ = 0;
   std::atomic<int64_t> staged_end_{0};
   std::mutex stage_mu_;               // only for stage_cv_
   std::condition_variable stage_cv_;  // ring space freed, or the log failed
+  std::mutex stage_commit_mu_;        // one CommitStaged at a time (taken inside commit_mu_)
   std::mutex commit_mu_;              // one FlushToWrittenEnd at a time
   int64_t trimmed_to_ = 0;            // GUARDED_BY(commit_mu_)
   int64_t last_full_trim_ms_ = 0;     // GUARDED_BY(commit_mu_)

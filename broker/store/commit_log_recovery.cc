@@ -88,7 +88,7 @@ Status CommitLog::Load(bool crashed) {
   if (segments_.empty()) {
     TERN_ASSIGN_OR_RETURN(auto seg, MappedFile::Create(io_, options_.dir + "/" + SegmentFileName(0),
                                                        0, options_.segment_size,
-                                                       options_.prefault_segments && !staged()));
+                                                       /*prefault=*/false));
     segments_.push_back(seg);
     active_ = seg;
     write_pos_ = 0;

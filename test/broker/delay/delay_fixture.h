@@ -48,7 +48,6 @@ struct DelayFixture {
     store::MessageStoreOptions so;
     so.root_dir = tmp.Sub("store");
     so.commit_log.segment_size = segment_size;
-    so.commit_log.prefault_segments = false;
     so.commit_log.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
     so.consume_queue.units_per_file = 4096;
     so.reput.delay_levels_ms = options.delay_levels_ms;

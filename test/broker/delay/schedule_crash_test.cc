@@ -30,7 +30,6 @@ store::MessageStoreOptions StoreOptions(const std::string& root) {
   store::MessageStoreOptions so;
   so.root_dir = root + "/store";
   so.commit_log.segment_size = 1 << 20;
-  so.commit_log.prefault_segments = false;
   so.commit_log.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
   return so;
 }

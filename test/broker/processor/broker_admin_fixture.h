@@ -115,7 +115,6 @@ class AdminBroker {
     store::MessageStoreOptions so;
     so.root_dir = tmp_.Sub("store");
     so.commit_log.segment_size = 4 << 20;
-    so.commit_log.prefault_segments = false;
     so.commit_log.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
     auto s = store::MessageStore::Open(so, *db_, store::FileIo::Default(), clock_);
     REQUIRE(s.ok());

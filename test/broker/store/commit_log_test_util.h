@@ -20,7 +20,6 @@ inline CommitLogOptions SmallLogOptions(const std::string& root) {
   o.dir = root + "/commitlog";
   o.segment_size = 64 * 1024;
   o.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
-  o.prefault_segments = false;
   o.flush_interval_ms = 10;
   return o;
 }

@@ -82,7 +82,6 @@ TEST_CASE("every acknowledged message survives kill -9") {
     CommitLogOptions o;
     o.dir = dir.Sub("commitlog");
     o.segment_size = segment_size;
-    o.prefault_segments = false;
     auto log = CommitLog::Open(o, FileIo::Default(), **cp, true, SystemClock::Instance());
     REQUIRE_MESSAGE(log.ok(), log.status().ToString());
     for (const auto& [offset, id] : acks) {

@@ -41,7 +41,6 @@ int main(int argc, char** argv) {
   o.segment_size = segment_size;
   o.flush_mode = FlushMode::kSync;
   o.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
-  o.prefault_segments = false;
   auto log = CommitLog::Open(o, FileIo::Default(), **cp, (*lock)->previous_run_crashed(),
                              SystemClock::Instance());
   if (!log.ok()) {

@@ -32,7 +32,6 @@ struct Fixture {
     MessageStoreOptions o;
     o.root_dir = tmp.Sub("store");
     o.commit_log.segment_size = 4096;
-    o.commit_log.prefault_segments = false;
     o.commit_log.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
     o.consume_queue.units_per_file = 16;
     return o;

@@ -45,7 +45,6 @@ struct Fixture {
     CommitLogOptions o;
     o.dir = tmp.Sub("commitlog");
     o.segment_size = segment_size;
-    o.prefault_segments = false;
     o.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
     auto opened = CommitLog::Open(o, FileIo::Default(), *checkpoint, false, clock);
     REQUIRE(opened.ok());

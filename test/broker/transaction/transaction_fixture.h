@@ -179,7 +179,6 @@ struct TxFixture {
     store::MessageStoreOptions so;
     so.root_dir = tmp.Sub("store");
     so.commit_log.segment_size = 1 << 20;
-    so.commit_log.prefault_segments = false;
     so.commit_log.store_host = protocol::HostAddress::V4(0x7F000001, 10911);
     so.consume_queue.units_per_file = 4096;
     auto s = store::MessageStore::Open(so, *db, store::FileIo::Default(), clock);
