@@ -43,6 +43,9 @@ struct EventLoop::Impl {
   std::string name;
   uv_loop_t loop;
   uv_async_t async;
+  uv_prepare_t prepare;
+  std::vector<Task> before_poll;  // loop thread only
+  std::vector<Task> before_poll_running;
 
   std::mutex mu;
   std::vector<Task> tasks;  // GUARDED_BY(mu)
@@ -76,6 +79,19 @@ struct EventLoop::Impl {
     if (stop && !self->shutdown_done) self->Shutdown();
   }
 
+  static void OnPrepare(uv_prepare_t* handle) {
+    static_cast<Impl*>(handle->data)->RunBeforePoll();
+  }
+
+  void RunBeforePoll() {
+    // A task may add more (a flush that closes a connection): run to empty.
+    while (!before_poll.empty()) {
+      before_poll_running.swap(before_poll);
+      for (Task& task : before_poll_running) task();
+      before_poll_running.clear();
+    }
+  }
+
   static void OnTimer(uv_timer_t* handle) {
     auto* timer = static_cast<Timer*>(handle->data);
     auto* self = static_cast<Impl*>(handle->loop->data);
@@ -106,10 +122,13 @@ struct EventLoop::Impl {
   }
 
   void Shutdown() {
-    shutdown_done = true;
     auto stop_hooks = std::move(hooks);
     hooks.clear();
     for (auto& [id, hook] : stop_hooks) hook();
+    RunBeforePoll();
+    shutdown_done = true;  // from here BeforePoll runs its task at once
+    uv_prepare_stop(&prepare);
+    uv_close(reinterpret_cast<uv_handle_t*>(&prepare), nullptr);
     for (auto& [id, timer] : timers) {
       uv_timer_stop(&timer->handle);
       uv_close(reinterpret_cast<uv_handle_t*>(&timer->handle), OnTimerClosed);
@@ -154,6 +173,10 @@ EventLoop::EventLoop(std::string name) : impl_(std::make_unique<Impl>(std::move(
   impl_->loop.data = impl_.get();
   impl_->async.data = impl_.get();
   TERN_CHECK(uv_async_init(&impl_->loop, &impl_->async, Impl::OnAsync) == 0);
+  impl_->prepare.data = impl_.get();
+  TERN_CHECK(uv_prepare_init(&impl_->loop, &impl_->prepare) == 0);
+  TERN_CHECK(uv_prepare_start(&impl_->prepare, Impl::OnPrepare) == 0);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&impl_->prepare));  // never keeps the loop alive
 }
 
 EventLoop::~EventLoop() { Stop(); }
@@ -250,6 +273,15 @@ void EventLoop::CancelTimer(TimerId id) {
 }
 
 int64_t EventLoop::NowMs() const { return static_cast<int64_t>(uv_now(&impl_->loop)); }
+
+void EventLoop::BeforePoll(Task task) {
+  TERN_CHECK(InLoopThread()) << "BeforePoll off the loop thread of " << impl_->name;
+  if (impl_->shutdown_done) {
+    task();
+    return;
+  }
+  impl_->before_poll.push_back(std::move(task));
+}
 
 HookId EventLoop::AddStopHook(Task task) {
   TERN_CHECK(InLoopThread()) << "AddStopHook off the loop thread of " << impl_->name;

@@ -62,6 +62,12 @@ class EventLoop {
   // cached time of the current iteration).
   int64_t NowMs() const;
 
+  // Loop thread only: runs `task` once, on the loop thread, after the
+  // callbacks of the current iteration and before the loop next waits for
+  // I/O (a uv_prepare handle). Connections use it to gather the writes of one
+  // iteration into one writev. During and after Stop() the task runs at once.
+  void BeforePoll(Task task);
+
   // Loop thread only: registers a task run on the loop thread when Stop()
   // begins, before handles are closed (servers close listeners here).
   // The returned id removes it again (an owner that goes away first must).

@@ -19,14 +19,6 @@ std::atomic<uint64_t> g_next_connection_id{1};
 constexpr size_t kReadBufferSize = 64 * 1024;
 thread_local char t_read_buffer[kReadBufferSize];
 
-struct WriteReq {
-  uv_write_t req;
-  std::string head;
-  std::string body;
-  std::vector<WriteSlice> slices;  // released with the request, after the write
-  size_t bytes = 0;
-};
-
 std::string SockName(const uv_tcp_t* tcp, bool peer) {
   sockaddr_storage ss;
   int len = sizeof(ss);
@@ -37,6 +29,33 @@ std::string SockName(const uv_tcp_t* tcp, bool peer) {
 }
 
 }  // namespace
+
+// The writes of one loop iteration, sent as one uv_write (one writev). Small
+// owned bytes (frame heads, small bodies) are copied together into one chunk,
+// so that a burst of small replies is a few buffers, not thousands (libuv
+// hands the kernel at most IOV_MAX of them per writev). Slices stay their own
+// buffers. The uv buffers point into the chunks, so they are built only when
+// the request is complete.
+struct TcpConnection::WriteReq {
+  static constexpr size_t kGatherLimit = 64 * 1024;  // grow a gathered chunk up to this
+  struct Chunk {
+    std::string owned;
+    WriteSlice slice;  // released with the request, after the write
+    bool is_slice = false;
+  };
+  void AddOwned(std::string&& s) {
+    if (s.empty()) return;
+    if (!chunks.empty() && !chunks.back().is_slice &&
+        chunks.back().owned.size() + s.size() <= kGatherLimit) {
+      chunks.back().owned.append(s);
+      return;
+    }
+    chunks.push_back(Chunk{std::move(s), {}, false});
+  }
+  uv_write_t req;
+  std::vector<Chunk> chunks;
+  size_t bytes = 0;
+};
 
 struct TcpConnection::Uv {
   uv_tcp_t tcp;
@@ -202,32 +221,52 @@ bool TcpConnection::Write(std::string head, std::string body, std::vector<WriteS
   }
   if (state_ != ConnectionState::kOpen) return false;
   if (bytes == 0) return true;
-  auto* w = new WriteReq;
-  w->req.data = w;
-  w->head = std::move(head);  // buffers point into the request, so move first
-  w->body = std::move(body);
-  w->slices = std::move(slices);
-  w->bytes = bytes;
-  std::vector<uv_buf_t> bufs;
-  bufs.reserve(2 + w->slices.size());
-  auto add = [&bufs](const char* data, size_t size) {
-    // libuv does not write through the base pointer; the cast only fits uv_buf_t.
-    if (size > 0) bufs.push_back(uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(size)));
-  };
-  add(w->head.data(), w->head.size());
-  add(w->body.data(), w->body.size());
-  for (const WriteSlice& s : w->slices) add(s.data.data(), s.data.size());
-  const unsigned n = static_cast<unsigned>(bufs.size());
-  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&uv_->tcp), bufs.data(), n, Uv::OnWrite);
-  if (rc != 0) {
-    delete w;
-    TERN_LOG_WARN("write to {} failed: {}", peer_, uv_strerror(rc));
-    Close(Status::IoError(fmt::format("write to {}: {}", peer_, uv_strerror(rc))));
-    return false;
+  if (pending_ == nullptr) {
+    pending_ = new WriteReq;
+    pending_->req.data = pending_;
+    // Sent once the current callbacks are done: replies to a burst of
+    // pipelined requests leave in one writev instead of one each.
+    ++outstanding_;
+    loop_.BeforePoll([this] {
+      FlushWrites();
+      Release();
+    });
   }
+  pending_->AddOwned(std::move(head));
+  pending_->AddOwned(std::move(body));
+  for (WriteSlice& s : slices) {
+    if (!s.data.empty()) pending_->chunks.push_back({{}, std::move(s), true});
+  }
+  pending_->bytes += bytes;
   queued_write_bytes_ += bytes;
   Touch();
   return true;
+}
+
+void TcpConnection::FlushWrites() {
+  WriteReq* w = pending_;
+  if (w == nullptr) return;
+  pending_ = nullptr;
+  if (state_ != ConnectionState::kOpen) {  // closed meanwhile: drop, releasing the slices
+    queued_write_bytes_ -= w->bytes;
+    delete w;
+    return;
+  }
+  std::vector<uv_buf_t> bufs;
+  bufs.reserve(w->chunks.size());
+  for (const WriteReq::Chunk& c : w->chunks) {
+    const std::string_view data = c.is_slice ? c.slice.data : std::string_view(c.owned);
+    // libuv does not write through the base pointer; the cast only fits uv_buf_t.
+    bufs.push_back(uv_buf_init(const_cast<char*>(data.data()), static_cast<unsigned>(data.size())));
+  }
+  const unsigned n = static_cast<unsigned>(bufs.size());
+  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&uv_->tcp), bufs.data(), n, Uv::OnWrite);
+  if (rc != 0) {
+    queued_write_bytes_ -= w->bytes;
+    delete w;
+    TERN_LOG_WARN("write to {} failed: {}", peer_, uv_strerror(rc));
+    Close(Status::IoError(fmt::format("write to {}: {}", peer_, uv_strerror(rc))));
+  }
 }
 
 void TcpConnection::OnWriteDone(int status, size_t bytes) {
@@ -243,6 +282,8 @@ void TcpConnection::OnWriteDone(int status, size_t bytes) {
 
 void TcpConnection::Close(Status reason) {
   if (state_ == ConnectionState::kClosing || state_ == ConnectionState::kClosed) return;
+  FlushWrites();  // hand what is queued to libuv first (it tries to write at once)
+  if (state_ != ConnectionState::kOpen && state_ != ConnectionState::kConnecting) return;
   state_ = ConnectionState::kClosing;
   close_reason_ = std::move(reason);
   // Best effort: a resolution already running completes; OnResolved then

@@ -68,11 +68,13 @@ class TcpConnection {
   EventLoop& loop() { return loop_; }
 
   // Queues `head`, then `body`, then `slices` (any may be empty) behind
-  // earlier writes, as one uv_write with one buffer each. The slices are not
-  // copied: their keep-alive handles are released in the write callback (a
-  // write made while connecting copies them). Writes made while connecting
-  // are sent once connected. Returns false (and drops the bytes, releasing
-  // the slices) once the connection is closing.
+  // earlier writes. The writes of one loop iteration leave together, as one
+  // uv_write (one writev) issued before the loop next polls
+  // (EventLoop::BeforePoll), or at once when the connection is closed. The
+  // slices are not copied: their keep-alive handles are released in the
+  // write callback (a write made while connecting copies them). Writes made
+  // while connecting are sent once connected. Returns false (and drops the
+  // bytes, releasing the slices) once the connection is closing.
   bool Write(std::string head, std::string body = {}, std::vector<WriteSlice> slices = {});
   // Starts closing; idempotent. OnClosed(reason) follows from the close callback.
   void Close(Status reason = Status::Ok());
@@ -84,6 +86,7 @@ class TcpConnection {
 
  private:
   struct Uv;  // the libuv handle and requests (tcp_connection.cc)
+  struct WriteReq;  // one uv_write of gathered writes (tcp_connection.cc)
   friend struct Uv;
 
   TcpConnection(EventLoop& loop, TcpHandler& handler, ConnectionState state);
@@ -95,6 +98,8 @@ class TcpConnection {
   void BecomeOpen();
   void OnReadData(long nread, const char* data);
   void OnWriteDone(int status, size_t bytes);
+  // Hands the writes gathered since the last call to libuv as one request.
+  void FlushWrites();
   void OnHandleClosed();
   void Release();  // drops one outstanding reference; deletes at zero
   void Touch();
@@ -112,6 +117,7 @@ class TcpConnection {
   int64_t last_activity_ms_ = 0;
   size_t queued_write_bytes_ = 0;
   std::vector<std::pair<std::string, std::string>> connect_queue_;  // writes made while connecting
+  WriteReq* pending_ = nullptr;  // writes of this iteration, not yet handed to libuv
 };
 
 }  // namespace tern::net

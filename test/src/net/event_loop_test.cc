@@ -107,6 +107,37 @@ TEST_CASE("a loop that never started stops cleanly and runs its hooks") {
   CHECK(hook == 1);
 }
 
+TEST_CASE("before-poll tasks run after the current callback, chained ones before the loop waits") {
+  EventLoop loop("t-loop");
+  REQUIRE(loop.Start().ok());
+  Counter done;
+  std::vector<int> order;  // loop thread only until `done`
+  loop.Post([&] {
+    loop.BeforePoll([&] {
+      order.push_back(2);
+      // Added while before-poll tasks run: still runs before the loop blocks
+      // in poll (nothing else would wake it here).
+      loop.BeforePoll([&] {
+        order.push_back(3);
+        done.Add();
+      });
+    });
+    order.push_back(1);
+  });
+  REQUIRE(done.WaitFor(1));
+  CHECK(order == std::vector<int>{1, 2, 3});
+
+  // Pending at Stop(): run during shutdown; added after it: run at once.
+  std::atomic<int> at_stop{0};
+  RunInLoopAndWait(loop, [&] {
+    loop.AddStopHook([&] { loop.BeforePoll([&] { at_stop++; }); });
+  });
+  loop.Stop();
+  CHECK(at_stop.load() == 1);
+  loop.BeforePoll([&] { at_stop++; });
+  CHECK(at_stop.load() == 2);
+}
+
 TEST_CASE("run in loop and wait runs inline on the loop thread") {
   EventLoop loop("t-loop");
   REQUIRE(loop.Start().ok());
