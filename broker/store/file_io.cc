@@ -1,6 +1,7 @@
 #include "broker/store/file_io.h"
 
 #include <dirent.h>
+#include <stdio.h>  // renameat2
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -20,15 +21,44 @@ FileIo& FileIo::Default() {
 }
 
 Result<int> FileIo::CreateFile(const std::string& path, int64_t size) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::FromErrno("create " + path, errno);
+  // Built under a temporary name and linked into place only at full size: a
+  // process killed half-way leaves a ".tmp" file (removed at the next start,
+  // RemoveTempFiles), never a short file under the real name.
+  const std::string tmp = path + std::string(kTempSuffix);
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno("create " + tmp, errno);
   int rc = ::posix_fallocate(fd, 0, size);
   if (rc != 0) {
     ::close(fd);
-    ::unlink(path.c_str());
+    ::unlink(tmp.c_str());
     return Status::FromErrno("fallocate " + path, rc);
   }
+  // Renamed, not linked: the open file then carries the segment's name (as
+  // /proc/<pid>/maps shows it). NOREPLACE fails if `path` exists, like O_EXCL;
+  // a file system without it gets link + unlink, which does the same.
+  int moved = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+  if (moved != 0 && (errno == EINVAL || errno == ENOSYS)) {
+    moved = ::link(tmp.c_str(), path.c_str());
+    if (moved == 0) ::unlink(tmp.c_str());
+  }
+  if (moved != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status::FromErrno("create " + path, err);
+  }
   return fd;
+}
+
+Status FileIo::RemoveTempFiles(const std::string& dir) {
+  TERN_ASSIGN_OR_RETURN(auto names, ListDir(dir));
+  for (const std::string& name : names) {
+    if (name.size() > kTempSuffix.size() &&
+        name.compare(name.size() - kTempSuffix.size(), kTempSuffix.size(), kTempSuffix) == 0) {
+      TERN_RETURN_IF_ERROR(Remove(dir + "/" + name));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<int> FileIo::OpenFile(const std::string& path, bool writable) {

@@ -22,7 +22,12 @@ class FileIo {
 
   // Creates `path` (must not exist) and allocates `size` bytes of zeros on disk
   // (fallocate), so later writes through a mapping cannot hit ENOSPC. Returns the fd.
+  // Creates `path` (must not exist) at `size` bytes, allocated. Atomic against
+  // a crash: the file appears under its name only once fully allocated.
   virtual Result<int> CreateFile(const std::string& path, int64_t size);
+  // Removes what an interrupted CreateFile left in `dir` (names ending in kTempSuffix).
+  Status RemoveTempFiles(const std::string& dir);
+  static constexpr std::string_view kTempSuffix = ".tmp";
   // Opens an existing file read-write (or read-only) and returns the fd.
   virtual Result<int> OpenFile(const std::string& path, bool writable);
   // Opens or creates a regular file read-write (small files such as the checkpoint).

@@ -56,6 +56,28 @@ TEST_CASE("clean shutdown starts without a scan") {
   CHECK(next.offset == end);
 }
 
+TEST_CASE("a segment whose creation was cut short by a crash is left as .tmp and removed") {
+  tern::testing::TempDir dir;
+  LogFixture f(dir.path());
+  f.Open(false);
+  auto results = AppendN(f, 5);
+  const PhysicalOffset end = f.log->WrittenEnd();
+  REQUIRE(f.log->Close().ok());
+  // What a kill during CreateFile leaves: the next segment's temporary file,
+  // short (here empty), never the segment name itself.
+  const std::string next = SegmentPath(f, f.options.segment_size);
+  PWriteAt(next + ".tmp", 0, "");
+  f.Open(/*crashed=*/true);
+  CHECK(f.log->WrittenEnd() == end);
+  CHECK(::access((next + ".tmp").c_str(), F_OK) != 0);
+  CHECK(f.log->ReadRecord(results.back().offset).ok());
+  // Rolling into that segment now creates it at full size.
+  while (f.log->WrittenEnd().value() < f.options.segment_size) AppendN(f, 1, 1000);
+  CHECK(f.log->Flush().ok());
+  CHECK(::access(next.c_str(), F_OK) == 0);
+  CHECK(::access((next + ".tmp").c_str(), F_OK) != 0);
+}
+
 TEST_CASE("torn tail is truncated on recovery") {
   tern::testing::TempDir dir;
   LogFixture f(dir.path());
