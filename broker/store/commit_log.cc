@@ -606,6 +606,25 @@ void CommitLog::TrimResidentLocked() {
   trimmed_to_ = std::max(trimmed_to_, upto);
 }
 
+void CommitLog::TrimBehindReader(PhysicalOffset reader) const {
+  if (options_.resident_window_bytes <= 0) return;
+  const int64_t upto = (reader.value() - options_.resident_window_bytes) / kOsPageSize * kOsPageSize;
+  // In steps of a window: each call costs an madvise per segment touched.
+  if (upto - reader_trimmed_to_ < options_.resident_window_bytes) return;
+  std::vector<SegmentRef> segs;
+  {
+    std::lock_guard<std::mutex> l(segments_mu_);
+    for (const auto& s : segments_) {
+      if (s->start_offset() < upto && s->end_offset() > reader_trimmed_to_) segs.push_back(s);
+    }
+  }
+  for (const auto& s : segs) {
+    s->DropResident(std::max(reader_trimmed_to_, s->start_offset()) - s->start_offset(),
+                    std::min(upto, s->end_offset()) - s->start_offset());
+  }
+  reader_trimmed_to_ = upto;
+}
+
 Status CommitLog::Flush() {
   int64_t to = 0;
   return FlushToWrittenEnd(&to);

@@ -208,6 +208,14 @@ class CommitLog {
   const RecoveryInfo& recovery_info() const { return recovery_; }
   const CommitLogOptions& options() const { return options_; }
 
+  // The dispatch thread, as it moves on: drops the log pages more than
+  // resident_window_bytes behind `reader` from the page tables. The writer
+  // never maps pages (it writes with pwrite); the dispatch thread maps every
+  // record as it reads it, and may lag the written end by far more than the
+  // window when appends outrun it, so trimming behind the written end alone
+  // would miss its pages. One caller thread only.
+  void TrimBehindReader(PhysicalOffset reader) const;  // not a change of the log: const
+
   // ---- retention support (retention.h) ----
   std::vector<SegmentInfo> ListSegments() const;
   // Deletes the oldest segment if it starts at `start` and is not active;
@@ -292,6 +300,7 @@ class CommitLog {
   std::mutex stage_commit_mu_;        // one CommitStaged at a time (taken inside commit_mu_)
   std::mutex commit_mu_;              // one FlushToWrittenEnd at a time
   int64_t trimmed_to_ = 0;            // GUARDED_BY(commit_mu_)
+  mutable int64_t reader_trimmed_to_ = 0;  // TrimBehindReader's caller only
   int64_t last_full_trim_ms_ = 0;     // GUARDED_BY(commit_mu_)
   std::atomic<int64_t> flushed_end_{0};
   std::atomic<int64_t> min_offset_{0};

@@ -151,6 +151,7 @@ Result<int64_t> ReputService::RunOnce() {
       batch_records = 0;
       failure = CommitIndexBatch(&batch, reput_from());
       if (!failure.ok()) break;
+      log_.TrimBehindReader(reput_from());
     }
   }
   // Entries of the records dispatched so far are committed even on failure.
@@ -158,6 +159,7 @@ Result<int64_t> ReputService::RunOnce() {
     Status s = CommitIndexBatch(&batch, reput_from());
     if (failure.ok()) failure = s;
   }
+  log_.TrimBehindReader(reput_from());
   if (!failure.ok()) {
     SetError(failure);
     return failure;
