@@ -592,6 +592,11 @@ void CommitLog::TrimResidentLocked() {
     last_full_trim_ms_ = now;
   }
   if (upto <= from) return;
+  DropResidentRange(from, upto);
+  trimmed_to_ = std::max(trimmed_to_, upto);
+}
+
+void CommitLog::DropResidentRange(int64_t from, int64_t upto) const {
   std::vector<SegmentRef> segs;
   {
     std::lock_guard<std::mutex> l(segments_mu_);
@@ -603,7 +608,6 @@ void CommitLog::TrimResidentLocked() {
     s->DropResident(std::max(from, s->start_offset()) - s->start_offset(),
                     std::min(upto, s->end_offset()) - s->start_offset());
   }
-  trimmed_to_ = std::max(trimmed_to_, upto);
 }
 
 void CommitLog::TrimBehindReader(PhysicalOffset reader) const {
@@ -611,17 +615,7 @@ void CommitLog::TrimBehindReader(PhysicalOffset reader) const {
   const int64_t upto = (reader.value() - options_.resident_window_bytes) / kOsPageSize * kOsPageSize;
   // In steps of a window: each call costs an madvise per segment touched.
   if (upto - reader_trimmed_to_ < options_.resident_window_bytes) return;
-  std::vector<SegmentRef> segs;
-  {
-    std::lock_guard<std::mutex> l(segments_mu_);
-    for (const auto& s : segments_) {
-      if (s->start_offset() < upto && s->end_offset() > reader_trimmed_to_) segs.push_back(s);
-    }
-  }
-  for (const auto& s : segs) {
-    s->DropResident(std::max(reader_trimmed_to_, s->start_offset()) - s->start_offset(),
-                    std::min(upto, s->end_offset()) - s->start_offset());
-  }
+  DropResidentRange(reader_trimmed_to_, upto);
   reader_trimmed_to_ = upto;
 }
 

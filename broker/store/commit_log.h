@@ -267,6 +267,8 @@ class CommitLog {
   // from the page tables (every segment below it once every 10 s, else only
   // what is new since the last call). REQUIRES commit_mu_.
   void TrimResidentLocked();
+  // Drops [from, upto) of the log from the page tables (any thread).
+  void DropResidentRange(int64_t from, int64_t upto) const;
   void SetStickyError(const Status& s);
   SegmentRef SegmentFor(int64_t offset) const;
 

@@ -144,13 +144,7 @@ std::string JsonText(const Json& v) {
 
 Status DecodeJsonObject(const Json& j, RemotingCommand* cmd) {
   if (!j.is_object()) return Status::Corruption("JSON header is not an object");
-  cmd->code = 0;
-  cmd->version = 0;
-  cmd->opaque = 0;
-  cmd->flag = 0;
-  cmd->language.clear();
-  cmd->remark.reset();
-  cmd->ext_fields.clear();
+  cmd->ClearHeader();
   TERN_RETURN_IF_ERROR(JsonInt32(j, "code", &cmd->code));
   TERN_RETURN_IF_ERROR(JsonInt32(j, "version", &cmd->version));
   TERN_RETURN_IF_ERROR(JsonInt32(j, "opaque", &cmd->opaque));

@@ -24,30 +24,9 @@ class Scanner {
   explicit Scanner(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
 
   bool Run(RemotingCommand* cmd) {
-    cmd->code = 0;
-    cmd->version = 0;
-    cmd->opaque = 0;
-    cmd->flag = 0;
-    cmd->language.clear();
-    cmd->remark.reset();
-    cmd->ext_fields.clear();
+    cmd->ClearHeader();
     SkipWs();
-    if (!Eat('{')) return false;
-    SkipWs();
-    if (Eat('}')) return AtEnd();
-    std::string key;
-    while (true) {
-      SkipWs();
-      if (!String(&key)) return false;
-      SkipWs();
-      if (!Eat(':')) return false;
-      SkipWs();
-      if (!Member(key, cmd)) return false;
-      SkipWs();
-      if (Eat(',')) continue;
-      if (Eat('}')) return AtEnd();
-      return false;
-    }
+    return Object([&](const std::string& key) { return Member(key, cmd); }) && AtEnd();
   }
 
  private:
@@ -84,6 +63,22 @@ class Scanner {
   bool ExtFields(RemotingCommand* cmd) {
     cmd->ext_fields.clear();  // a repeated "extFields": the last one wins
     if (Literal("null")) return true;
+    return Object([&](const std::string& key) {
+      Scalar v;
+      if (!Value(&v)) return false;
+      if (v.kind == Scalar::kNull) {
+        cmd->ext_fields.erase(key);
+      } else {
+        cmd->ext_fields.insert_or_assign(key, std::move(v.text));
+      }
+      return true;
+    });
+  }
+
+  // An object at the cursor: `member(key)` reads each value (the cursor is
+  // on it, whitespace skipped) and returns false to give up.
+  template <typename F>
+  bool Object(F&& member) {
     if (!Eat('{')) return false;
     SkipWs();
     if (Eat('}')) return true;
@@ -94,13 +89,7 @@ class Scanner {
       SkipWs();
       if (!Eat(':')) return false;
       SkipWs();
-      Scalar v;
-      if (!Value(&v)) return false;
-      if (v.kind == Scalar::kNull) {
-        cmd->ext_fields.erase(key);
-      } else {
-        cmd->ext_fields.insert_or_assign(key, std::move(v.text));
-      }
+      if (!member(key)) return false;
       SkipWs();
       if (Eat(',')) continue;
       return Eat('}');

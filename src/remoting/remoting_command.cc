@@ -37,6 +37,16 @@ RemotingCommand RemotingCommand::ResponseTo(const RemotingCommand& request, int3
   return cmd;
 }
 
+void RemotingCommand::ClearHeader() {
+  code = 0;
+  version = 0;
+  opaque = 0;
+  flag = 0;
+  language.clear();
+  remark.reset();
+  ext_fields.clear();
+}
+
 std::optional<std::string_view> RemotingCommand::Field(std::string_view name) const {
   auto it = ext_fields.find(std::string(name));
   if (it == ext_fields.end()) return std::nullopt;

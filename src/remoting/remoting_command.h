@@ -57,6 +57,10 @@ struct RemotingCommand {
   static RemotingCommand ResponseTo(const RemotingCommand& request, int32_t code,
                                     std::optional<std::string> remark = std::nullopt);
 
+  // Resets what a decoded header sets (code, version, opaque, flag, language,
+  // remark, ext_fields) before a decoder fills them in.
+  void ClearHeader();
+
   // Header field access. Missing fields are std::nullopt.
   std::optional<std::string_view> Field(std::string_view name) const;
   void SetField(std::string name, std::string value) { ext_fields[std::move(name)] = std::move(value); }

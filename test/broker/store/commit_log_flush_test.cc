@@ -277,6 +277,15 @@ int64_t ResidentKiB(const std::string& path) {
   return total;
 }
 
+// Reads the record at `at` through the mapping, touching every page of it;
+// returns its size.
+int64_t ReadAndTouch(LogFixture& f, int64_t at, uint64_t* sum) {
+  auto view = f.log->ReadRecord(PhysicalOffset(at));
+  REQUIRE(view.ok());
+  for (size_t i = 0; i < view->size(); i += 512) *sum += static_cast<unsigned char>(view->data()[i]);
+  return static_cast<int64_t>(view->size());
+}
+
 // Appends 12 MiB of records to a fresh log in `root`, reading each one back
 // through the mapping right after it is appended (as the dispatch thread
 // does: the writer itself never maps pages, it writes with pwrite), then
@@ -288,9 +297,7 @@ PutResult FillTwelveMiB(LogFixture& f, const std::string& body) {
     PutResult r = f.log->Append(TestMessage("R", 0, body));
     REQUIRE(r.status == PutStatus::kPutOk);
     if (first.status != PutStatus::kPutOk) first = r;
-    auto view = f.log->ReadRecord(r.offset);
-    REQUIRE(view.ok());
-    for (size_t i = 0; i < view->size(); i += 512) sum += static_cast<unsigned char>(view->data()[i]);
+    ReadAndTouch(f, r.offset.value(), &sum);
   }
   CHECK(sum > 0);
   REQUIRE(f.log->Flush().ok());
@@ -344,10 +351,7 @@ TEST_CASE("a reader far behind the written end has its pages dropped as it moves
   int64_t peak = 0;
   uint64_t sum = 0;
   for (int64_t at = first.offset.value(); at < f.log->WrittenEnd().value();) {
-    auto view = f.log->ReadRecord(PhysicalOffset(at));
-    REQUIRE(view.ok());
-    for (size_t i = 0; i < view->size(); i += 512) sum += static_cast<unsigned char>(view->data()[i]);
-    at += static_cast<int64_t>(view->size());
+    at += ReadAndTouch(f, at, &sum);
     f.log->TrimBehindReader(PhysicalOffset(at));
     if (at % (1024 * 1024) < 4096) peak = std::max(peak, ResidentKiB(dir.path() + segment));
   }
