@@ -54,6 +54,7 @@ TEST_CASE("consumerProgress counts the retry queue's lag and lists every group")
     co.consume_from_where = ternmq::ConsumeFromWhere::kFirstOffset;
     co.persist_offset_interval_ms = 100;
     co.rebalance_interval_ms = 200;
+    co.route_refresh_interval_ms = 200;
     auto c = ternmq::PushConsumer::Create(co);
     REQUIRE(c.ok());
     REQUIRE((*c)->Subscribe(topic, "*").ok());
@@ -73,6 +74,17 @@ TEST_CASE("consumerProgress counts the retry queue's lag and lists every group")
     return ternmq::ConsumeResult::kReconsumeLater;
   });
   REQUIRE(WaitUntil([&] { return refused.load() >= kSent; }, 10'000));
+  // The group lists %RETRY%<group> once it has an offset there, which the
+  // consumer commits (at shutdown at the latest) for the retry queue it owns.
+  // It owns it once a route refresh found the retry topic (created by its
+  // first heartbeat, possibly after its first route lookup): wait for that.
+  auto owns_retry_queue = [&] {
+    for (const auto& q : failing_consumer->AssignedQueues()) {
+      if (q.topic == "%RETRY%" + failing) return true;
+    }
+    return false;
+  };
+  REQUIRE(WaitUntil(owns_retry_queue, 6'000));
   failing_consumer->Shutdown();
   CHECK(refused.load() == kSent);
 
