@@ -1,6 +1,5 @@
 #include "broker/store/mapped_file.h"
 
-#include <atomic>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -54,16 +53,6 @@ Status MappedFile::Write(int64_t pos, std::string_view data) {
       << "write past the end of " << path_;
   TERN_RETURN_IF_ERROR(io_.BeforeWrite(path_, pos, static_cast<int64_t>(data.size())));
   std::memcpy(addr_ + pos, data.data(), data.size());
-  return Status::Ok();
-}
-
-Status MappedFile::WriteHeaderLast(int64_t pos, std::string_view data) {
-  TERN_CHECK(data.size() >= 8 && pos >= 0 && pos + static_cast<int64_t>(data.size()) <= size_)
-      << "write past the end of " << path_;
-  TERN_RETURN_IF_ERROR(io_.BeforeWrite(path_, pos, static_cast<int64_t>(data.size())));
-  std::memcpy(addr_ + pos + 8, data.data() + 8, data.size() - 8);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  std::memcpy(addr_ + pos, data.data(), 8);
   return Status::Ok();
 }
 

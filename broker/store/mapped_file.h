@@ -45,9 +45,6 @@ class MappedFile {
   // Copies `data` to position `pos` (file-relative) via io.BeforeWrite + memcpy.
   // REQUIRES: pos + data.size() <= size().
   Status Write(int64_t pos, std::string_view data);
-  // Like Write, but copies data[8..] before data[0..8) (a record's TOTALSIZE and
-  // MAGIC), so a process killed mid-copy leaves no valid-looking header.
-  Status WriteHeaderLast(int64_t pos, std::string_view data);
   // Writes `data` at position `pos` through the file descriptor (io.BeforeWrite +
   // pwrite), not through the mapping; the mapping sees it at once (one page cache).
   // REQUIRES: pos + data.size() <= size().
