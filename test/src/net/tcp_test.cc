@@ -101,6 +101,16 @@ TEST_CASE("ipv4-mapped ipv6 peers are shown as ipv4") {
   CHECK(FormatSockaddr(reinterpret_cast<sockaddr*>(&in6)) == "::1:1234");
 }
 
+// Loop thread: listens on a free port of 127.0.0.1 and starts connecting to
+// it through `host` (an address or a name).
+TcpConnection* ListenAndConnect(EventLoop& loop, TcpHandler& server, TcpHandler& client,
+                                TcpListener** listener, const std::string& host = "127.0.0.1") {
+  auto l = TcpListener::Listen(loop, "127.0.0.1", 0, server);
+  REQUIRE(l.ok());
+  *listener = *l;
+  return TcpConnection::Connect(loop, host, (*listener)->port(), client);
+}
+
 TEST_CASE("connection echoes bytes and both sides see open and close") {
   EventLoop loop("t-net");
   REQUIRE(loop.Start().ok());
@@ -108,10 +118,7 @@ TEST_CASE("connection echoes bytes and both sides see open and close") {
   TcpListener* listener = nullptr;
   TcpConnection* conn = nullptr;
   RunInLoopAndWait(loop, [&] {
-    auto l = TcpListener::Listen(loop, "127.0.0.1", 0, server);
-    REQUIRE(l.ok());
-    listener = *l;
-    conn = TcpConnection::Connect(loop, "127.0.0.1", listener->port(), client);
+    conn = ListenAndConnect(loop, server, client, &listener);
     CHECK(conn->state() == ConnectionState::kConnecting);
     // Written before the connect completes: queued, then sent in order.
     CHECK(conn->Write("hello ", "world"));
@@ -139,12 +146,7 @@ TEST_CASE("many writes of one iteration arrive whole and in order, even when clo
   RecordingHandler server(false), client(false);
   TcpListener* listener = nullptr;
   TcpConnection* conn = nullptr;
-  RunInLoopAndWait(loop, [&] {
-    auto l = TcpListener::Listen(loop, "127.0.0.1", 0, server);
-    REQUIRE(l.ok());
-    listener = *l;
-    conn = TcpConnection::Connect(loop, "127.0.0.1", listener->port(), client);
-  });
+  RunInLoopAndWait(loop, [&] { conn = ListenAndConnect(loop, server, client, &listener); });
   REQUIRE(client.opened.WaitFor(1));
   std::string expected;
   RunInLoopAndWait(loop, [&] {
@@ -197,12 +199,8 @@ TEST_CASE("names are resolved before connecting") {
   RecordingHandler server(true), client(false);
   TcpListener* listener = nullptr;
   TcpConnection* conn = nullptr;
-  RunInLoopAndWait(loop, [&] {
-    auto l = TcpListener::Listen(loop, "127.0.0.1", 0, server);
-    REQUIRE(l.ok());
-    listener = *l;
-    conn = TcpConnection::Connect(loop, "localhost", listener->port(), client);
-  });
+  RunInLoopAndWait(loop,
+                   [&] { conn = ListenAndConnect(loop, server, client, &listener, "localhost"); });
   // localhost may resolve to ::1 first on some hosts; either way the
   // connection opens or closes, it never hangs.
   CHECK(
