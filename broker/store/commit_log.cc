@@ -81,14 +81,10 @@ Status CommitLog::Start() {
   fo.least_bytes = static_cast<int64_t>(options_.flush_least_pages) * kOsPageSize;
   fo.thorough_interval_ms = options_.flush_thorough_interval_ms;
   fo.periodic_interval_ms = options_.checkpoint_interval_ms;
-  {
-    int64_t cap = options_.stage_bytes;
-    if (cap <= 0) {
-      cap = std::max<int64_t>(8LL << 20, 2LL * options_.max_body_size + (1LL << 20));
-    }
-    stage_cap_ = (cap + kOsPageSize - 1) / kOsPageSize * kOsPageSize;
-    stage_.reset(new char[static_cast<size_t>(stage_cap_)]);  // untouched until used
-  }
+  int64_t cap = options_.stage_bytes;
+  if (cap <= 0) cap = std::max<int64_t>(8LL << 20, 2LL * options_.max_body_size + (1LL << 20));
+  stage_cap_ = (cap + kOsPageSize - 1) / kOsPageSize * kOsPageSize;
+  stage_.reset(new char[static_cast<size_t>(stage_cap_)]);  // untouched until used
   staged_end_.store(written_end_.load());
   flush_ = std::make_unique<FlushService>(
       fo, clock_, [this] { return staged_end_.load(); },
@@ -212,18 +208,16 @@ bool CommitLog::AppendLocked(PendingAppend* p) {
                              options_.segment_size)));
     return false;
   }
-  {
-    if (size + kBlankRecordSize > stage_cap_) {
-      p->result = Rejected(PutStatus::kMessageIllegal,
-                           Status::InvalidArgument(fmt::format(
-                               "{} bytes do not fit in the {}-byte staging buffer", size,
-                               stage_cap_)));
-      return false;
-    }
-    if (!WaitForStageSpace(size + kBlankRecordSize)) {
-      p->result = Rejected(PutStatus::kServiceNotAvailable, sticky_error());
-      return false;
-    }
+  if (size + kBlankRecordSize > stage_cap_) {
+    p->result = Rejected(PutStatus::kMessageIllegal,
+                         Status::InvalidArgument(fmt::format(
+                             "{} bytes do not fit in the {}-byte staging buffer", size,
+                             stage_cap_)));
+    return false;
+  }
+  if (!WaitForStageSpace(size + kBlankRecordSize)) {
+    p->result = Rejected(PutStatus::kServiceNotAvailable, sticky_error());
+    return false;
   }
   int64_t seg_pos = active_ ? write_pos_ - active_->start_offset() : 0;
   if (!active_ || seg_pos + size + kEndOfSegmentReserve > options_.segment_size) {

@@ -66,8 +66,7 @@ Result<int64_t> CommitLog::ScanForEnd(size_t first_segment, int64_t* last_store_
 
 Status CommitLog::Load(bool crashed) {
   TERN_RETURN_IF_ERROR(io_.CreateDirs(options_.dir));
-  TERN_RETURN_IF_ERROR(io_.RemoveTempFiles(options_.dir));
-  TERN_ASSIGN_OR_RETURN(auto names, io_.ListDir(options_.dir));
+  TERN_ASSIGN_OR_RETURN(auto names, io_.ListDirRemovingTemp(options_.dir));
   std::vector<int64_t> starts;
   for (const auto& name : names) {
     int64_t start = 0;

@@ -57,8 +57,7 @@ Result<std::unique_ptr<ConsumeQueue>> ConsumeQueue::Open(FileIo& io, std::string
       new ConsumeQueue(io, std::move(dir), std::move(topic), queue_id, options));
   std::vector<SegmentRef> files;
   if (io.Exists(cq->dir_)) {
-    TERN_RETURN_IF_ERROR(io.RemoveTempFiles(cq->dir_));
-    TERN_ASSIGN_OR_RETURN(auto names, io.ListDir(cq->dir_));
+    TERN_ASSIGN_OR_RETURN(auto names, io.ListDirRemovingTemp(cq->dir_));
     std::vector<int64_t> starts;
     for (const auto& name : names) {
       int64_t start = 0;

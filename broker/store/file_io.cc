@@ -23,7 +23,7 @@ FileIo& FileIo::Default() {
 Result<int> FileIo::CreateFile(const std::string& path, int64_t size) {
   // Built under a temporary name and linked into place only at full size: a
   // process killed half-way leaves a ".tmp" file (removed at the next start,
-  // RemoveTempFiles), never a short file under the real name.
+  // ListDirRemovingTemp), never a short file under the real name.
   const std::string tmp = path + std::string(kTempSuffix);
   int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno("create " + tmp, errno);
@@ -50,15 +50,19 @@ Result<int> FileIo::CreateFile(const std::string& path, int64_t size) {
   return fd;
 }
 
-Status FileIo::RemoveTempFiles(const std::string& dir) {
+Result<std::vector<std::string>> FileIo::ListDirRemovingTemp(const std::string& dir) {
   TERN_ASSIGN_OR_RETURN(auto names, ListDir(dir));
-  for (const std::string& name : names) {
+  std::vector<std::string> kept;
+  kept.reserve(names.size());
+  for (std::string& name : names) {
     if (name.size() > kTempSuffix.size() &&
         name.compare(name.size() - kTempSuffix.size(), kTempSuffix.size(), kTempSuffix) == 0) {
       TERN_RETURN_IF_ERROR(Remove(dir + "/" + name));
+    } else {
+      kept.push_back(std::move(name));
     }
   }
-  return Status::Ok();
+  return kept;
 }
 
 Result<int> FileIo::OpenFile(const std::string& path, bool writable) {

@@ -25,8 +25,9 @@ class FileIo {
   // Creates `path` (must not exist) at `size` bytes, allocated. Atomic against
   // a crash: the file appears under its name only once fully allocated.
   virtual Result<int> CreateFile(const std::string& path, int64_t size);
-  // Removes what an interrupted CreateFile left in `dir` (names ending in kTempSuffix).
-  Status RemoveTempFiles(const std::string& dir);
+  // ListDir, after removing what an interrupted CreateFile left in `dir`
+  // (names ending in kTempSuffix): the names of everything else.
+  Result<std::vector<std::string>> ListDirRemovingTemp(const std::string& dir);
   static constexpr std::string_view kTempSuffix = ".tmp";
   // Opens an existing file read-write (or read-only) and returns the fd.
   virtual Result<int> OpenFile(const std::string& path, bool writable);
