@@ -292,17 +292,10 @@ Result<std::string> EncodeFrame(const RemotingCommand& cmd) {
   return out;
 }
 
-Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd) {
-  std::string fixed;
-  if (!CheckUtf8(header, &fixed)) header = fixed;
-  cmd->serialize_type = SerializeType::kJson;
-  if (ScanJsonHeader(header, cmd)) return Status::Ok();
-  return DecodeJsonHeaderWithDom(header, cmd);
-}
+namespace {
 
-Status DecodeJsonHeaderWithDom(std::string_view header, RemotingCommand* cmd) {
-  std::string fixed;
-  if (!CheckUtf8(header, &fixed)) header = fixed;
+// The DOM decoder proper; `header` is valid UTF-8.
+Status DecodeValidJsonWithDom(std::string_view header, RemotingCommand* cmd) {
   cmd->serialize_type = SerializeType::kJson;
   try {
     Json j = Json::parse(header.begin(), header.end(), nullptr, /*allow_exceptions=*/false);
@@ -313,6 +306,22 @@ Status DecodeJsonHeaderWithDom(std::string_view header, RemotingCommand* cmd) {
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("JSON header: out of memory");
   }
+}
+
+}  // namespace
+
+Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd) {
+  std::string fixed;
+  if (!CheckUtf8(header, &fixed)) header = fixed;
+  cmd->serialize_type = SerializeType::kJson;
+  if (ScanJsonHeader(header, cmd)) return Status::Ok();
+  return DecodeValidJsonWithDom(header, cmd);
+}
+
+Status DecodeJsonHeaderWithDom(std::string_view header, RemotingCommand* cmd) {
+  std::string fixed;
+  if (!CheckUtf8(header, &fixed)) header = fixed;
+  return DecodeValidJsonWithDom(header, cmd);
 }
 
 Status DecodeBinaryHeader(std::string_view header, RemotingCommand* cmd) {
