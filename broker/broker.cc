@@ -182,9 +182,15 @@ void Broker::BuildHandlers() {
   housekeeping_ = std::make_unique<ClientHousekeeping>(*producers_, *consumers_, clock_);
   group_source_ = std::make_unique<GroupSourceAdapter>(*groups_);
   retry_topics_ = std::make_unique<RetryTopicAdapter>(*topics_);
+  // Requests that create a topic are answered once the nameservers know it,
+  // as Apache RocketMQ does (quirks Q24, Q40).
+  const AnnounceTopics announce = [this](std::function<void()> done) {
+    registration_->RegisterThen(std::move(done));
+  };
   ClientProcessorOptions client_options = ClientOptionsFrom(config_);
   client_options.meta_worker = &meta_worker_;  // first heartbeats create groups off the loop
   client_options.loop = &io_loop_;
+  client_options.announce = announce;
   client_ = std::make_unique<ClientProcessor>(*producers_, *consumers_, *locks_, *group_source_,
                                               *retry_topics_, clock_, std::move(client_options));
   subscriptions_ = std::make_unique<processor::ConsumerManagerSubscriptions>(*consumers_);
@@ -196,6 +202,7 @@ void Broker::BuildHandlers() {
   send_options.stats = stats_.get();
   send_options.meta_worker = &meta_worker_;  // topic auto-creation off the loop
   send_options.loop = &io_loop_;
+  send_options.announce = announce;
   send_back_ = std::make_unique<processor::SendBackProcessor>(*topics_, *groups_, *store_,
                                                               send_options, send_hooks.schedule);
   send_ = std::make_unique<processor::SendProcessor>(*topics_, *groups_, *store_,

@@ -1,5 +1,7 @@
 #include "broker/meta_worker.h"
 
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "src/base/logging.h"
@@ -94,6 +96,49 @@ void RegisterOnWorker(remoting::RpcServer& server, int32_t code, remoting::SyncH
           responder.ReplyResult(handler(ctx, request));
         });
   });
+}
+
+namespace {
+// Shared by the announcement callback and the guard timer: the first to run
+// (on the loop) takes the task.
+struct AfterAnnounce {
+  net::Task task;
+  bool ran = false;                   // loop thread
+  std::optional<net::TimerId> guard;  // loop thread
+};
+
+void RunOnce(net::EventLoop& loop, AfterAnnounce& state) {
+  if (state.ran) return;
+  state.ran = true;
+  if (state.guard) loop.CancelTimer(*state.guard);
+  net::Task task = std::move(state.task);
+  task();
+}
+}  // namespace
+
+void PostAfterAnnounce(net::EventLoop& loop, const AnnounceTopics& announce, int64_t max_wait_ms,
+                       std::string what, net::Task task) {
+  if (!announce) {
+    loop.Post(std::move(task));
+    return;
+  }
+  auto state = std::make_shared<AfterAnnounce>();
+  state->task = std::move(task);
+  // Posted before announcing, so the guard is armed before the callback's
+  // task can run (both run on the loop in posting order).
+  loop.Post([&loop, state, max_wait_ms, what = std::move(what)] {
+    if (state->ran) return;
+    state->guard = loop.RunAfter(max_wait_ms, [&loop, state, max_wait_ms, what] {
+      state->guard.reset();
+      if (state->ran) return;
+      TERN_LOG_WARN(
+          "{}: the nameservers did not confirm the new topic within {} ms; answering "
+          "anyway (its route follows with the next registration)",
+          what, max_wait_ms);
+      RunOnce(loop, *state);
+    });
+  });
+  announce([&loop, state] { loop.Post([&loop, state] { RunOnce(loop, *state); }); });
 }
 
 }  // namespace tern::broker

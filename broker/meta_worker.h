@@ -27,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include "src/net/event_loop.h"
 #include "src/remoting/rpc_server.h"
 
 namespace tern::broker {
@@ -82,5 +83,20 @@ class MetaWorker {
 // plain sync handler on the loop (processors used without a broker, in tests).
 void RegisterOnWorker(remoting::RpcServer& server, int32_t code, remoting::SyncHandler handler,
                       MetaWorker* worker_or_null);
+
+// Tells the nameservers the current topic table and calls `done` once every
+// one answered or timed out (BrokerRegistration::RegisterThen). Any thread.
+using AnnounceTopics = std::function<void(std::function<void()> done)>;
+
+// For a request that created a topic on the worker (a send that auto-created
+// one, a first heartbeat that created a retry topic): `task` (the rest of the
+// request, answering it) runs on `loop` once `announce` has called back, so
+// a client that asks the nameserver for the route right after the answer
+// finds it, as with Apache RocketMQ, whose broker registers synchronously
+// before answering. An announcement not back after `max_wait_ms` (a
+// nameserver down) is not waited for any longer: WARN naming `what`, then
+// `task`. Without `announce`, `task` is posted at once. Any thread.
+void PostAfterAnnounce(net::EventLoop& loop, const AnnounceTopics& announce, int64_t max_wait_ms,
+                       std::string what, net::Task task);
 
 }  // namespace tern::broker

@@ -152,12 +152,15 @@ void ClientProcessor::HeartBeatAsync(const RequestContext& ctx, RemotingCommand 
                             (*settings)->retry_queue_nums, protocol::kPermReadWrite, sys_flag)
           .IgnoreError();
     }
-    options_.loop->Post([this, ctx, request = std::move(request),
-                         responder = std::move(responder)]() mutable {
-      auto it = pending_heartbeats_.find(ctx.connection);
-      if (it != pending_heartbeats_.end() && --it->second == 0) pending_heartbeats_.erase(it);
-      responder.ReplyResult(HeartBeat(ctx, request));
-    });
+    PostAfterAnnounce(
+        *options_.loop, options_.announce, options_.announce_wait_ms, "heartbeat from " + ctx.peer,
+        [this, ctx, request = std::move(request), responder = std::move(responder)]() mutable {
+          auto it = pending_heartbeats_.find(ctx.connection);
+          if (it != pending_heartbeats_.end() && --it->second == 0) {
+            pending_heartbeats_.erase(it);
+          }
+          responder.ReplyResult(HeartBeat(ctx, request));
+        });
   });
 }
 

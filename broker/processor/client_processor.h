@@ -51,6 +51,11 @@ struct ClientProcessorOptions {
   // Optional, both or neither: see HeartBeatAsync.
   MetaWorker* meta_worker = nullptr;
   net::EventLoop* loop = nullptr;
+  // Optional, with the two above: a heartbeat that created a group's retry
+  // topic is answered once the nameservers have its route (quirks Q24;
+  // PostAfterAnnounce), or after `announce_wait_ms` if they do not confirm.
+  AnnounceTopics announce;
+  int64_t announce_wait_ms = 1500;
 };
 
 class ClientProcessor {

@@ -192,12 +192,16 @@ void SendProcessor::HandleWith(const remoting::RequestContext& ctx, RemotingComm
     options_.meta_worker->Submit([this, ctx, topic, h = *header, request = std::move(request),
                                   responder = std::move(responder)]() mutable {
       auto outcome = std::make_shared<AutoCreated>(AutoCreate(topic, h));
-      options_.loop->Post([this, ctx, topic, outcome, request = std::move(request),
-                           responder = std::move(responder)]() mutable {
-        auto it = pending_creates_.find(topic);
-        if (it != pending_creates_.end() && --it->second == 0) pending_creates_.erase(it);
-        HandleWith(ctx, std::move(request), std::move(responder), outcome.get());
-      });
+      const bool created = outcome->ok() && outcome->value().has_value();
+      broker::PostAfterAnnounce(
+          *options_.loop, created ? options_.announce : broker::AnnounceTopics(),
+          options_.announce_wait_ms, "send to auto-created topic " + topic,
+          [this, ctx, topic, outcome, request = std::move(request),
+           responder = std::move(responder)]() mutable {
+            auto it = pending_creates_.find(topic);
+            if (it != pending_creates_.end() && --it->second == 0) pending_creates_.erase(it);
+            HandleWith(ctx, std::move(request), std::move(responder), outcome.get());
+          });
     });
     return;
   }

@@ -55,6 +55,11 @@ struct SendOptions {
   // the creation runs inline on the caller's thread (tests).
   broker::MetaWorker* meta_worker = nullptr;
   net::EventLoop* loop = nullptr;
+  // Optional, with the two above: a send that auto-created its topic is
+  // answered once the nameservers have the new route (PostAfterAnnounce),
+  // or after `announce_wait_ms` if they do not confirm.
+  broker::AnnounceTopics announce;
+  int64_t announce_wait_ms = 1500;
   // Optional: fed from the send completion (OnPut per stored put, a batch
   // counting its messages; OnPutFailed when the store refuses one). Must
   // outlive every pending send. Any thread (BrokerStats is synchronized).

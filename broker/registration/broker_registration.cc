@@ -92,6 +92,22 @@ void BrokerRegistration::RequestRegister() {
   cv_.notify_all();
 }
 
+void BrokerRegistration::RegisterThen(std::function<void()> done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      requested_ = true;
+      waiting_.push_back(std::move(done));
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done();
+    return;
+  }
+  cv_.notify_all();
+}
+
 void BrokerRegistration::SetBrokerPermission(int32_t perm) {
   broker_permission_.store(perm);
   RequestRegister();
@@ -107,6 +123,12 @@ void BrokerRegistration::Stop(bool unregister) {
   }
   cv_.notify_all();
   if (was_running) thread_.join();
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waiting.swap(waiting_);
+  }
+  for (auto& done : waiting) done();
   if (was_running && unregister) UnregisterAll();
 }
 
@@ -124,13 +146,16 @@ void BrokerRegistration::ThreadMain() {
 }
 
 bool BrokerRegistration::RunOnce(int64_t now_ms) {
+  std::vector<std::function<void()>> waiting;  // their topics are in this pass's snapshot
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!requested_ && next_due_ms_ != 0 && now_ms < next_due_ms_) return false;
     requested_ = false;
     next_due_ms_ = now_ms + options_.period_ms;
+    waiting.swap(waiting_);
   }
   RegisterAll();
+  for (auto& done : waiting) done();
   return true;
 }
 

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -81,6 +82,16 @@ class BrokerRegistration {
   Status Start();
   // Asks for a registration as soon as possible. Any thread; never blocks.
   void RequestRegister();
+  // As RequestRegister(), then calls `done` once a registration pass that
+  // began after this call has been answered by every nameserver (or timed
+  // out): the topic table it sent includes whatever the caller created
+  // before. Any thread; never blocks. `done` runs on the registration thread,
+  // or on the caller's thread when the registration is stopping or stopped
+  // (at once) or stops before such a pass (in Stop()). Apache RocketMQ's
+  // broker answers a send that auto-created a topic only after this (its
+  // registerIncrementBrokerData is synchronous), and clients rely on finding
+  // the route right after that first send.
+  void RegisterThen(std::function<void()> done);
   // brokerPermission changed (UPDATE_BROKER_CONFIG): later registrations
   // carry it; asks for one at once. The caller also gives the topic table a
   // new data version, or the nameservers ignore the new perms. Any thread.
@@ -117,10 +128,12 @@ class BrokerRegistration {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool requested_ = false;         // GUARDED_BY(mu_)
-  bool stopping_ = false;          // GUARDED_BY(mu_)
-  int64_t next_due_ms_ = 0;        // GUARDED_BY(mu_); 0 = now
-  int64_t registrations_ = 0;      // GUARDED_BY(mu_)
+  bool requested_ = false;     // GUARDED_BY(mu_)
+  bool stopping_ = false;      // GUARDED_BY(mu_)
+  int64_t next_due_ms_ = 0;    // GUARDED_BY(mu_); 0 = now
+  int64_t registrations_ = 0;  // GUARDED_BY(mu_)
+  // GUARDED_BY(mu_): RegisterThen callbacks for the next pass.
+  std::vector<std::function<void()>> waiting_;
   std::set<std::string> healthy_;  // GUARDED_BY(mu_): nameservers whose last answer was OK
   std::thread thread_;
 };

@@ -219,6 +219,46 @@ TEST_CASE("the registration thread registers at start, on request, and unregiste
   reg.Stop();  // idempotent
 }
 
+TEST_CASE("RegisterThen calls back after a pass that includes what was created before") {
+  Cluster cluster;
+  FixedTopics topics;
+  topics.Add("T", 1);
+  ManualClock clock;
+  BrokerRegistration reg(cluster.Options({cluster.ns_addr}), topics, *cluster.client, clock);
+  const int64_t t0 = clock.MonotonicMs();
+  CHECK(reg.RunOnce(t0));  // the start; the next one is due in 30 s
+  topics.Add("NEW", 1);
+  int calls = 0;
+  reg.RegisterThen([&] {
+    ++calls;
+    CHECK(cluster.Route("NEW").first == Code::kSuccess);  // already routable when called
+  });
+  CHECK(calls == 0);
+  CHECK(reg.RunOnce(t0 + 1));  // requested: runs before the period
+  CHECK(calls == 1);
+  CHECK_FALSE(reg.RunOnce(t0 + 2));
+  CHECK(calls == 1);  // once
+}
+
+TEST_CASE("RegisterThen callbacks still run when the nameserver is down or the broker stops") {
+  Cluster cluster;
+  FixedTopics topics;
+  topics.Add("T", 1);
+  ManualClock clock;
+  RegistrationOptions options = cluster.Options({"127.0.0.1:1"});  // refuses connections
+  BrokerRegistration reg(options, topics, *cluster.client, clock);
+  int calls = 0;
+  reg.RegisterThen([&] { ++calls; });
+  CHECK(reg.RunOnce(clock.MonotonicMs()));
+  CHECK(calls == 1);  // the pass failed, but it ended
+
+  reg.RegisterThen([&] { ++calls; });  // never started: Stop() releases it
+  reg.Stop(/*unregister=*/false);
+  CHECK(calls == 2);
+  reg.RegisterThen([&] { ++calls; });  // stopped: at once
+  CHECK(calls == 3);
+}
+
 TEST_CASE("registration options come from the broker config") {
   BrokerConfig c;
   c.broker_name = "broker-b";
