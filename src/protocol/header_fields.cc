@@ -8,7 +8,7 @@ namespace tern::protocol {
 namespace {
 
 const std::string* Find(const HeaderFields& f, std::string_view name) {
-  auto it = f.find(std::string(name));
+  auto it = f.find(name);
   return it == f.end() ? nullptr : &it->second;
 }
 

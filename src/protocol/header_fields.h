@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,7 +20,10 @@
 
 namespace tern::protocol {
 
-using HeaderFields = std::map<std::string, std::string>;
+// The custom header fields of a remoting command (RemotingCommand::ext_fields).
+// Transparent comparator: looking a field up by a literal or string_view does
+// not build a std::string (a few lookups per request on the I/O loop).
+using HeaderFields = std::map<std::string, std::string, std::less<>>;
 
 // Missing -> InvalidArgument "missing header field <name>"; a malformed number
 // -> InvalidArgument naming the field and its text.

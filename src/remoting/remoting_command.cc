@@ -48,7 +48,7 @@ void RemotingCommand::ClearHeader() {
 }
 
 std::optional<std::string_view> RemotingCommand::Field(std::string_view name) const {
-  auto it = ext_fields.find(std::string(name));
+  auto it = ext_fields.find(name);
   if (it == ext_fields.end()) return std::nullopt;
   return std::string_view(it->second);
 }

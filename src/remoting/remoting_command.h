@@ -13,6 +13,7 @@
 #include "src/base/status.h"
 #include "src/net/write_slice.h"
 #include "src/protocol/codes.h"
+#include "src/protocol/header_fields.h"
 
 namespace tern::remoting {
 
@@ -33,7 +34,7 @@ struct RemotingCommand {
   int32_t flag = 0;
   std::optional<std::string> remark;
   // Custom header fields; always strings (numbers/booleans on input are stringified).
-  std::map<std::string, std::string> ext_fields;
+  protocol::HeaderFields ext_fields;
   std::string body;
   // More body bytes, written after `body` without copying (zero-copy pull
   // responses: records in the mapped CommitLog). Each slice's keep-alive holds

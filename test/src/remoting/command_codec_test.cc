@@ -209,7 +209,7 @@ TEST_CASE("binary golden frame encodes and decodes byte for byte") {
   CHECK(decoded->opaque == 1);
   CHECK(decoded->flag == 0);
   CHECK_FALSE(decoded->remark.has_value());
-  CHECK(decoded->ext_fields == std::map<std::string, std::string>{{"topic", "T"}});
+  CHECK(decoded->ext_fields == protocol::HeaderFields{{"topic", "T"}});
   CHECK(decoded->serialize_type == SerializeType::kRocketmq);
   CHECK(decoded->body.empty());
 }
@@ -249,7 +249,7 @@ TEST_CASE("binary empty strings decode as absent and wide codes cannot be encode
   auto back = DecodeFrame(*frame);
   REQUIRE(back.ok());
   CHECK_FALSE(back->remark.has_value());
-  CHECK(back->ext_fields == std::map<std::string, std::string>{{"k", "v"}});
+  CHECK(back->ext_fields == protocol::HeaderFields{{"k", "v"}});
 
   cmd.code = 200050;  // 5.x POP code
   CHECK(EncodeFrame(cmd).status().code() == StatusCode::kInvalidArgument);

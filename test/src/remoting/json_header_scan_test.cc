@@ -89,7 +89,7 @@ TEST_CASE("our own encoder's headers round-trip through the scanner") {
     CHECK(back.opaque == cmd.opaque);
     CHECK(back.language == cmd.language);
     CHECK(back.remark == cmd.remark);
-    std::map<std::string, std::string> expected;
+    protocol::HeaderFields expected;
     for (const auto& [k, v] : cmd.ext_fields) expected[k] = v;
     CHECK(back.ext_fields == expected);
     Agree(header);

@@ -111,7 +111,7 @@ TEST_CASE("binary requests are answered in binary and json requests in json") {
 
 TEST_CASE("numbers and booleans in request extFields reach handlers as strings") {
   Server s;
-  std::promise<std::map<std::string, std::string>> got;
+  std::promise<protocol::HeaderFields> got;
   s.server->RegisterSync(
       10, [&](const RequestContext&, const RemotingCommand& req) -> Result<RemotingCommand> {
         got.set_value(req.ext_fields);
