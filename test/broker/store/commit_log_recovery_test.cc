@@ -67,9 +67,13 @@ TEST_CASE("a segment whose creation was cut short by a crash is left as .tmp and
   // short (here empty), never the segment name itself.
   const std::string next = SegmentPath(f, f.options.segment_size);
   PWriteAt(next + ".tmp", 0, "");
+  // The allocator starts preparing `next` (as next.tmp) as soon as the log is
+  // open, so a leftover it never touches shows the removal at load.
+  const std::string untouched = SegmentPath(f, 3 * f.options.segment_size);
+  PWriteAt(untouched + ".tmp", 0, "");
   f.Open(/*crashed=*/true);
   CHECK(f.log->WrittenEnd() == end);
-  CHECK(::access((next + ".tmp").c_str(), F_OK) != 0);
+  CHECK(::access((untouched + ".tmp").c_str(), F_OK) != 0);
   CHECK(f.log->ReadRecord(results.back().offset).ok());
   // Rolling into that segment now creates it at full size.
   while (f.log->WrittenEnd().value() < f.options.segment_size) AppendN(f, 1, 1000);
