@@ -286,6 +286,14 @@ int64_t ReadAndTouch(LogFixture& f, int64_t at, uint64_t* sum) {
   return static_cast<int64_t>(view->size());
 }
 
+// A log of one 16 MiB segment (the trim tests fill 12 MiB of it) that keeps
+// `window` bytes mapped behind the written end (0: no window).
+void OpenWithWindow(LogFixture& f, int64_t window) {
+  f.options.segment_size = 16 * 1024 * 1024;
+  f.options.resident_window_bytes = window;
+  f.Open(false);
+}
+
 // Appends 12 MiB of records to a fresh log, then flushes; returns the first.
 // With `read_back` each record is read through the mapping right after it is
 // appended (as a dispatch thread that keeps up does: the writer itself never
@@ -310,17 +318,13 @@ TEST_CASE("pages far behind the written end leave the process's page tables") {
   // Control: without a window every page read stays mapped.
   tern::testing::TempDir control_dir;
   LogFixture control(control_dir.path());
-  control.options.segment_size = 16 * 1024 * 1024;
-  control.options.resident_window_bytes = 0;
-  control.Open(false);
+  OpenWithWindow(control, 0);
   FillTwelveMiB(control, body, /*read_back=*/true);
   CHECK(ResidentKiB(control_dir.path() + segment) >= 11 * 1024);
 
   tern::testing::TempDir dir;
   LogFixture f(dir.path());
-  f.options.segment_size = 16 * 1024 * 1024;
-  f.options.resident_window_bytes = 1024 * 1024;
-  f.Open(false);
+  OpenWithWindow(f, 1024 * 1024);
   PutResult first = FillTwelveMiB(f, body, /*read_back=*/true);
   const int64_t after = ResidentKiB(dir.path() + segment);
   CHECK(after <= 1024 + 64);  // the window (1 MiB) and a page or two
@@ -336,9 +340,7 @@ TEST_CASE("a reader far behind the written end has its pages dropped as it moves
   const std::string segment = "/commitlog/00000000000000000000";
   tern::testing::TempDir dir;
   LogFixture f(dir.path());
-  f.options.segment_size = 16 * 1024 * 1024;
-  f.options.resident_window_bytes = 1024 * 1024;
-  f.Open(false);
+  OpenWithWindow(f, 1024 * 1024);
   // Appends outrun the reader: 12 MiB written before it reads anything (the
   // flush passes meanwhile trim behind the written end, where nothing is mapped).
   PutResult first = FillTwelveMiB(f, body, /*read_back=*/false);
