@@ -329,7 +329,7 @@ bool CommitLog::WaitForStageSpace(int64_t size) {
   return !failed_.load();
 }
 
-Status CommitLog::CommitStaged() {
+Status CommitLog::CommitStaged(bool notify_readers) {
   const int64_t from = written_end_.load();
   const int64_t to = staged_end_.load(std::memory_order_acquire);
   for (int64_t at = from; at < to;) {
@@ -354,16 +354,34 @@ Status CommitLog::CommitStaged() {
   }
   if (to > from) {
     written_end_.store(to);
-    NotifyReaders();
+    if (notify_readers) NotifyReaders();
     { std::lock_guard<std::mutex> l(stage_mu_); }
     stage_cv_.notify_all();
   }
   return Status::Ok();
 }
 
-Status CommitLog::CommitNow() {
+Status CommitLog::CommitNow(bool notify_readers) {
   std::lock_guard<std::mutex> l(stage_commit_mu_);
-  return CommitStaged();
+  return CommitStaged(notify_readers);
+}
+
+void CommitLog::SetIdleDispatch(std::function<bool()> dispatch) {
+  std::lock_guard<std::mutex> l(idle_dispatch_mu_);
+  idle_dispatch_ = std::move(dispatch);
+}
+
+void CommitLog::AfterWriterBatch() {
+  bool idle;
+  {
+    std::lock_guard<std::mutex> l(submit_mu_);
+    idle = submits_.empty();
+  }
+  if (idle) {
+    std::lock_guard<std::mutex> l(idle_dispatch_mu_);
+    if (idle_dispatch_ && idle_dispatch_()) return;
+  }
+  NotifyReaders();
 }
 
 void CommitLog::CommitAppended(PutResult* result) {
@@ -481,12 +499,15 @@ void CommitLog::WriterLoop() {
           any = any || p->result.stored();
         }
       }
-      Status st = any ? CommitNow() : Status::Ok();
+      // Readers are woken (or the idle dispatch runs) after the answers:
+      // the acknowledgement is what the producer waits for.
+      Status st = any ? CommitNow(/*notify_readers=*/false) : Status::Ok();
       for (auto& p : batch) {
         if (!st.ok() && p->result.stored()) p->result = Rejected(PutStatus::kUnknownError, st);
         p->done(std::move(p->result));
       }
       batch.clear();
+      if (any) AfterWriterBatch();
       continue;
     }
     for (auto& p : batch) {

@@ -40,6 +40,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -190,10 +191,22 @@ class CommitLog {
   Result<LogView> ReadRange(PhysicalOffset offset, int64_t size) const;
 
   // Blocks until WrittenEnd() > offset, the timeout passes, or WakeReaders().
-  // True if data past `offset` is available. For the dispatch thread.
-  bool WaitForData(PhysicalOffset offset, std::chrono::milliseconds timeout) const;
+  // True if data past `offset` is available. For the dispatch thread. A
+  // `cancel` flag set before a WakeReaders() call ends the wait even when that
+  // call came before this one (checked under the same lock).
+  bool WaitForData(PhysicalOffset offset, std::chrono::milliseconds timeout,
+                   const std::atomic<bool>* cancel = nullptr) const;
   // Wakes every WaitForData caller (shutdown).
   void WakeReaders() const;
+  // ASYNC_FLUSH writer thread: after it answered a batch and found no further
+  // submit queued, it calls `dispatch` (on the writer thread) instead of waking
+  // WaitForData callers; `dispatch` returns true if it dispatched everything
+  // written (then nobody is woken), false to have the readers woken as usual.
+  // This saves the dispatch thread's wake-up per message at moderate rates,
+  // the largest single cost of a one-at-a-time send (docs/benchmarks.md); under
+  // load the queue is rarely empty and the dispatch thread keeps the work.
+  // Any thread; set(nullptr) returns once no call of the old one is running.
+  void SetIdleDispatch(std::function<bool()> dispatch);
 
   // ---- flush / health ----
   // Flushes everything written so far (any thread except the flush thread; blocks).
@@ -213,7 +226,7 @@ class CommitLog {
   // never maps pages (it writes with pwrite); the dispatch thread maps every
   // record as it reads it, and may lag the written end by far more than the
   // window when appends outrun it, so trimming behind the written end alone
-  // would miss its pages. One caller thread only.
+  // would miss its pages. One caller at a time (the dispatcher).
   void TrimBehindReader(PhysicalOffset reader) const;  // not a change of the log: const
 
   // ---- retention support (retention.h) ----
@@ -255,10 +268,15 @@ class CommitLog {
   // ASYNC_FLUSH by committing, in SYNC_FLUSH by waking the flush thread.
   // False if the log failed meanwhile.
   bool WaitForStageSpace(int64_t size);
-  // pwrites [written_end_, staged_end_) and publishes it. REQUIRES stage_commit_mu_.
-  Status CommitStaged();
+  // pwrites [written_end_, staged_end_) and publishes it; wakes WaitForData
+  // callers unless `notify_readers` is false (the writer thread then does it
+  // after answering, see AfterWriterBatch). REQUIRES stage_commit_mu_.
+  Status CommitStaged(bool notify_readers = true);
   // CommitStaged under stage_commit_mu_ (any thread but one holding it).
-  Status CommitNow();
+  Status CommitNow(bool notify_readers = true);
+  // Writer thread, after answering an ASYNC_FLUSH batch it committed: runs the
+  // idle dispatch if no submit is queued, else (or if that declines) wakes readers.
+  void AfterWriterBatch();
   // ASYNC_FLUSH, after an append: commits, and turns a stored result into a
   // failure if the write failed.
   void CommitAppended(PutResult* result);
@@ -326,6 +344,8 @@ class CommitLog {
   std::vector<std::unique_ptr<PendingAppend>> submits_;  // GUARDED_BY(submit_mu_)
   bool writer_stop_ = false;                             // GUARDED_BY(submit_mu_)
   std::thread writer_;
+  std::mutex idle_dispatch_mu_;               // held while idle_dispatch_ runs
+  std::function<bool()> idle_dispatch_;       // GUARDED_BY(idle_dispatch_mu_)
 
   std::unique_ptr<SegmentAllocator> allocator_;
   std::unique_ptr<FlushService> flush_;

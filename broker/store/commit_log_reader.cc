@@ -62,14 +62,16 @@ Result<LogView> CommitLog::ReadRecord(PhysicalOffset offset) const {
   return LogView(std::move(seg), offset, std::string_view(p, size));
 }
 
-bool CommitLog::WaitForData(PhysicalOffset offset, std::chrono::milliseconds timeout) const {
+bool CommitLog::WaitForData(PhysicalOffset offset, std::chrono::milliseconds timeout,
+                            const std::atomic<bool>* cancel) const {
   if (written_end_.load() > offset.value()) return true;
   uint64_t epoch = wake_epoch_.load();
   data_waiters_.fetch_add(1);
   {
     std::unique_lock<std::mutex> l(data_mu_);
     data_cv_.wait_for(l, timeout, [&] {
-      return written_end_.load() > offset.value() || wake_epoch_.load() != epoch;
+      return written_end_.load() > offset.value() || wake_epoch_.load() != epoch ||
+             (cancel != nullptr && cancel->load());
     });
   }
   data_waiters_.fetch_sub(1);

@@ -87,11 +87,15 @@ void MessageStore::Start() {
   if (started_ || closed_) return;
   started_ = true;
   reput_->Start();
+  // The writer thread dispatches what it just wrote when it has nothing else
+  // queued, so the dispatch thread is not woken for every message.
+  log_->SetIdleDispatch([reput = reput_.get()] { return reput->TryDispatch(); });
 }
 
 Status MessageStore::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
+  log_->SetIdleDispatch(nullptr);
   reput_->Stop();
   Status result = log_->Close();
   // Everything the log holds now gets dispatched and flushed, so that the next

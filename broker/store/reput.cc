@@ -109,20 +109,23 @@ Status ReputService::DispatchRecord(const LogView& view,
   return Status::Ok();
 }
 
-Status ReputService::CommitIndexBatch(std::vector<meta::KeyIndexEntry>* batch,
-                                      PhysicalOffset end) {
-  if (index_ == nullptr) return Status::Ok();
-  Status s = index_->Add(*batch, end);
-  batch->clear();
-  return s;
+Result<int64_t> ReputService::RunOnce() {
+  std::lock_guard lock(dispatch_mu_);
+  return RunOnceLocked(/*commit_index=*/true);
 }
 
-Result<int64_t> ReputService::RunOnce() {
+bool ReputService::TryDispatch() {
+  std::unique_lock lock(dispatch_mu_, std::try_to_lock);
+  if (!lock.owns_lock() || !running_) return false;
+  // A failure is sticky and already reported; the service thread sees it too.
+  RunOnceLocked(/*commit_index=*/false).status().IgnoreError();
+  return true;
+}
+
+Result<int64_t> ReputService::RunOnceLocked(bool commit_index) {
   TERN_RETURN_IF_ERROR(error());
   CommitLogScanner scanner(log_, reput_from());
-  std::vector<meta::KeyIndexEntry> batch;
   int64_t records = 0;
-  int64_t batch_records = 0;
   Status failure;
   for (;;) {
     LogView view;
@@ -140,23 +143,25 @@ Result<int64_t> ReputService::RunOnce() {
       break;
     }
     if (*step == CommitLogScanner::Step::kEnd) break;
-    Status s = DispatchRecord(view, &batch);
+    Status s = DispatchRecord(view, &index_pending_);
     if (!s.ok()) {
       failure = s;
       break;
     }
     ++records;
     reput_from_.store(scanner.position().value());
-    if (++batch_records >= options_.index_batch_records) {
-      batch_records = 0;
-      failure = CommitIndexBatch(&batch, reput_from());
+    if (index_pending_records_++ == 0) index_pending_since_ms_ = clock_.MonotonicMs();
+    if (index_pending_records_ >= options_.index_batch_records) {
+      failure = CommitIndexPending();
       if (!failure.ok()) break;
       log_.TrimBehindReader(reput_from());
     }
   }
   // Entries of the records dispatched so far are committed even on failure.
-  if (batch_records > 0 || !batch.empty()) {
-    Status s = CommitIndexBatch(&batch, reput_from());
+  if (index_pending_records_ > 0 &&
+      (commit_index || !failure.ok() ||
+       clock_.MonotonicMs() - index_pending_since_ms_ >= options_.index_commit_delay_ms)) {
+    Status s = CommitIndexPending();
     if (failure.ok()) failure = s;
   }
   log_.TrimBehindReader(reput_from());
@@ -167,7 +172,30 @@ Result<int64_t> ReputService::RunOnce() {
   return records;
 }
 
+Status ReputService::CommitIndexPending() {
+  index_pending_records_ = 0;
+  if (index_ == nullptr) {
+    index_pending_.clear();
+    return Status::Ok();
+  }
+  Status s = index_->Add(index_pending_, reput_from());
+  index_pending_.clear();
+  return s;
+}
+
 Status ReputService::FlushQueues() {
+  std::lock_guard lock(dispatch_mu_);
+  return FlushQueuesLocked();
+}
+
+Status ReputService::FlushQueuesLocked() {
+  if (index_pending_records_ > 0 && error().ok()) {
+    Status s = CommitIndexPending();
+    if (!s.ok()) {
+      SetError(s);
+      return s;
+    }
+  }
   const PhysicalOffset position = reput_from();
   const int64_t store_ts = last_store_timestamp_;
   TERN_RETURN_IF_ERROR(queues_.FlushAll());
@@ -182,12 +210,21 @@ Status ReputService::FlushQueues() {
 void ReputService::Start() {
   TERN_CHECK(!thread_.joinable()) << "ReputService started twice";
   stop_.store(false);
-  last_flush_ms_ = clock_.MonotonicMs();
+  {
+    std::lock_guard lock(dispatch_mu_);
+    last_flush_ms_ = clock_.MonotonicMs();
+    running_ = true;
+  }
   thread_ = std::thread([this] { ThreadMain(); });
 }
 
 void ReputService::Stop() {
   if (!thread_.joinable()) return;
+  {
+    // From here on TryDispatch does nothing; one in progress has finished.
+    std::lock_guard lock(dispatch_mu_);
+    running_ = false;
+  }
   stop_.store(true);
   log_.WakeReaders();
   thread_.join();
@@ -195,22 +232,33 @@ void ReputService::Stop() {
 
 void ReputService::ThreadMain() {
   log::SetThreadName("reput");
-  const auto idle = std::chrono::milliseconds(options_.idle_wait_ms);
   while (!stop_.load()) {
     bool failed = !error().ok();
-    if (!failed) failed = !RunOnce().ok();
-    const int64_t now = clock_.MonotonicMs();
-    if (!failed && now - last_flush_ms_ >= options_.flush_interval_ms) {
-      last_flush_ms_ = now;
-      Status s = FlushQueues();
-      if (!s.ok()) SetError(s.WithContext("flush consume queues"));
+    int64_t wait_ms = options_.idle_wait_ms;
+    {
+      std::lock_guard lock(dispatch_mu_);
+      if (!failed) failed = !RunOnceLocked(/*commit_index=*/false).ok();
+      const int64_t now = clock_.MonotonicMs();
+      if (!failed && now - last_flush_ms_ >= options_.flush_interval_ms) {
+        last_flush_ms_ = now;
+        Status s = FlushQueuesLocked();
+        if (!s.ok()) SetError(s.WithContext("flush consume queues"));
+      }
+      // Index entries held back for a batch are committed by their deadline
+      // even if nothing else arrives.
+      if (!failed && index_pending_records_ > 0) {
+        const int64_t due = index_pending_since_ms_ + options_.index_commit_delay_ms - now;
+        wait_ms = std::clamp<int64_t>(due, 1, wait_ms);
+      }
     }
     // After a failure nothing advances reput_from, so this wait times out (or
     // is woken by Stop) instead of spinning.
+    const auto wait = std::chrono::milliseconds(wait_ms);
+    // stop_ ends the wait even if Stop() woke the readers before it began.
     if (failed) {
-      log_.WaitForData(log_.WrittenEnd(), idle);
+      log_.WaitForData(log_.WrittenEnd(), wait, &stop_);
     } else {
-      log_.WaitForData(reput_from(), idle);
+      log_.WaitForData(reput_from(), wait, &stop_);
     }
   }
   if (error().ok()) FlushQueues().IgnoreError();  // best effort; Close() flushes again

@@ -2,7 +2,8 @@
 // CommitLog from reput_from() up to its written end and, for every record,
 //   * appends a unit to the record's ConsumeQueue (transaction types NOT_TYPE
 //     and COMMIT only), which makes the message pullable;
-//   * indexes KEYS words and UNIQ_KEY in the key index (all types but ROLLBACK);
+//   * indexes KEYS words and UNIQ_KEY in the key index (all types but ROLLBACK),
+//     written in batches at most index_commit_delay_ms after the dispatch;
 //   * tells the arrival listener (long polling) about each new queue unit.
 // Everything it writes is derived from the log: dispatching a record twice is
 // harmless (queues ignore duplicates, index rows are idempotent).
@@ -12,11 +13,15 @@
 //   TERN_RETURN_IF_ERROR(reput.RunOnce().status());  // catch up, on this thread
 //   reput.Start();                                     // then follow on its own
 //
-// Threads: the service thread (after Start) or the caller of RunOnce (before
-// Start / after Stop, as tests and recovery do) — never both. Any thread may
-// read reput_from() and error(). Failures (a queue write failing, a corrupt
-// record below the written end) are sticky: dispatch stops at the failing
-// record and error() reports why.
+// Threads: dispatching (RunOnce, FlushQueues, TryDispatch and the service
+// thread's rounds) is serialized by one dispatch lock, so "the dispatcher" is
+// whichever thread holds it: the service thread, the caller of RunOnce (tests
+// and recovery, before Start / after Stop), or the CommitLog's writer thread,
+// which calls TryDispatch when it has nothing else queued (CommitLog::
+// SetIdleDispatch) and so saves the service thread a wake-up per message.
+// Any thread may read reput_from() and error(). Failures (a queue write
+// failing, a corrupt record below the written end) are sticky: dispatch stops
+// at the failing record and error() reports why.
 #pragma once
 
 #include <atomic>
@@ -57,7 +62,12 @@ std::vector<int64_t> DefaultDelayLevelsMs();
 
 struct ReputOptions {
   // Records per key-index batch write.
-  int index_batch_records = 1024;
+  int index_batch_records = 64;
+  // Longest a dispatched record's key-index rows wait for a batch before they
+  // are written (QUERY_MESSAGE finds a key at most this much later than the
+  // message becomes pullable). One RocksDB write per record cost about a third
+  // of the broker's CPU on one-at-a-time sends.
+  int index_commit_delay_ms = 10;
   // Longest idle wait of the thread before it re-checks the log.
   int idle_wait_ms = 100;
   // How often the thread flushes the consume queues (storage.md §11: 1 s).
@@ -84,7 +94,12 @@ class ReputService {
 
   // Before Start / RunOnce.
   void set_listener(MessageArrivalListener listener) { listener_ = std::move(listener); }
-  void set_reput_from(PhysicalOffset offset) { reput_from_.store(offset.value()); }
+  void set_reput_from(PhysicalOffset offset) {
+    std::lock_guard lock(dispatch_mu_);
+    reput_from_.store(offset.value());
+    index_pending_.clear();  // they describe records before the jump
+    index_pending_records_ = 0;
+  }
 
   // Where the next record to dispatch starts.
   PhysicalOffset reput_from() const { return PhysicalOffset(reput_from_.load()); }
@@ -94,19 +109,30 @@ class ReputService {
   Status error() const;
 
   // Dispatches every record below the log's current written end and returns
-  // how many records it read. Not while the thread runs.
+  // how many records it read.
   Result<int64_t> RunOnce();
   // Flushes the consume queues and syncs the key index, then records the
-  // progress in the checkpoint. Not while the thread runs.
+  // progress in the checkpoint.
   Status FlushQueues();
+  // While the service thread runs: dispatches what is written on the calling
+  // thread if nobody else is dispatching, and returns true; returns false
+  // (nothing done) if the dispatch lock is taken or the thread is not running,
+  // so the caller wakes the thread instead. Never blocks on the lock.
+  bool TryDispatch();
 
   // Starts / stops the dispatch thread. Stop() returns after the thread exits.
   void Start();
   void Stop();
 
  private:
+  // Dispatches up to the written end. Key-index rows are written when
+  // `commit_index`, when index_batch_records are pending, or when the oldest
+  // pending one waited index_commit_delay_ms. REQUIRES dispatch_mu_.
+  Result<int64_t> RunOnceLocked(bool commit_index);
+  Status FlushQueuesLocked();   // commits pending index rows first; REQUIRES dispatch_mu_
+  // Writes the pending key-index rows with IndexedEnd = reput_from(). REQUIRES dispatch_mu_.
+  Status CommitIndexPending();
   Status DispatchRecord(const LogView& view, std::vector<meta::KeyIndexEntry>* index_batch);
-  Status CommitIndexBatch(std::vector<meta::KeyIndexEntry>* batch, PhysicalOffset end);
   void ThreadMain();
   void SetError(const Status& s);
 
@@ -118,9 +144,16 @@ class ReputService {
   const ReputOptions options_;
   MessageArrivalListener listener_;
 
-  std::atomic<int64_t> reput_from_{0};
-  int64_t last_store_timestamp_ = 0;  // of the last record dispatched; dispatching thread
-  int64_t last_flush_ms_ = 0;         // dispatching thread
+  // The dispatch lock: held by whoever dispatches or flushes.
+  mutable std::mutex dispatch_mu_;
+  std::atomic<int64_t> reput_from_{0};  // written under dispatch_mu_; read by anyone
+  int64_t last_store_timestamp_ = 0;  // GUARDED_BY(dispatch_mu_): of the last record dispatched
+  int64_t last_flush_ms_ = 0;         // GUARDED_BY(dispatch_mu_)
+  bool running_ = false;              // GUARDED_BY(dispatch_mu_): between Start and Stop
+  // Key-index rows of dispatched records not yet written, GUARDED_BY(dispatch_mu_).
+  std::vector<meta::KeyIndexEntry> index_pending_;
+  int64_t index_pending_records_ = 0;   // records dispatched since the last index write
+  int64_t index_pending_since_ms_ = 0;  // when the first of them was dispatched
 
   mutable std::mutex mu_;
   Status error_;  // GUARDED_BY(mu_)

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "broker/store/store_format.h"
@@ -202,6 +205,70 @@ TEST_CASE("submit answers through the callback and wakes waiting readers") {
   std::thread reader([&] { CHECK(f.log->WaitForData(end, std::chrono::seconds(10))); });
   f.log->Append(TestMessage("S", 0, "late"));
   reader.join();
+}
+
+TEST_CASE("async submit: the idle dispatch runs on the writer after the answer, else readers wake") {
+  tern::testing::TempDir dir;
+  LogFixture f(dir.path());
+  f.Open(false);  // ASYNC_FLUSH
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0;
+  std::vector<int> answered_at_call;  // `answered` when each idle dispatch call began
+  std::thread::id hook_thread;
+  std::thread::id answer_thread;
+  bool decline = false;
+  f.log->SetIdleDispatch([&] {
+    std::lock_guard<std::mutex> l(mu);
+    answered_at_call.push_back(answered);
+    hook_thread = std::this_thread::get_id();
+    cv.notify_all();
+    return !decline;
+  });
+  auto submit_and_wait = [&](std::string body) {
+    size_t calls;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      calls = answered_at_call.size();
+    }
+    f.log->Submit(TestMessage("S", 0, body), true, [&](PutResult r) {
+      CHECK(r.status == PutStatus::kPutOk);
+      std::lock_guard<std::mutex> l(mu);
+      ++answered;
+      answer_thread = std::this_thread::get_id();
+      cv.notify_all();
+    });
+    std::unique_lock<std::mutex> l(mu);
+    REQUIRE(cv.wait_for(l, std::chrono::seconds(10),
+                        [&] { return answered_at_call.size() > calls; }));
+  };
+  submit_and_wait("one");
+  {
+    std::lock_guard<std::mutex> l(mu);
+    CHECK(answered_at_call == std::vector<int>{1});  // after the answer, not before
+    CHECK(hook_thread == answer_thread);             // on the writer thread
+    CHECK(hook_thread != std::this_thread::get_id());
+  }
+
+  // Declining wakes the readers as before.
+  decline = true;
+  PhysicalOffset end = f.log->WrittenEnd();
+  std::thread reader([&] { CHECK(f.log->WaitForData(end, std::chrono::seconds(30))); });
+  const auto start = std::chrono::steady_clock::now();
+  submit_and_wait("two");
+  reader.join();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+
+  // Unset: no more calls (Close joins the writer, so a late call would be seen).
+  f.log->SetIdleDispatch(nullptr);
+  f.log->Submit(TestMessage("S", 0, "three"), true, [&](PutResult) {
+    std::lock_guard<std::mutex> l(mu);
+    ++answered;
+  });
+  REQUIRE(f.log->Close().ok());
+  std::lock_guard<std::mutex> l(mu);
+  CHECK(answered == 3);
+  CHECK(answered_at_call.size() == 2);
 }
 
 TEST_CASE("read views keep a deleted segment readable") {

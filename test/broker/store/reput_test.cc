@@ -19,6 +19,7 @@
 #include "src/protocol/message_id.h"
 #include "src/protocol/message_properties.h"
 #include "test/util/temp_dir.h"
+#include "test/util/wait.h"
 
 namespace tern::store {
 namespace {
@@ -264,6 +265,94 @@ TEST_CASE("the dispatch thread follows new appends until stopped") {
   reput.Stop();
   CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(5));
   CHECK(reput.error().ok());
+}
+
+// The listener's count of arrivals, waitable.
+struct Arrivals {
+  std::mutex mu;
+  std::condition_variable cv;
+  int64_t count = 0;
+  MessageArrivalListener Listener() {
+    return [this](const MessageArrival&) {
+      std::lock_guard lock(mu);
+      ++count;
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(int64_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return count >= n; });
+  }
+};
+
+TEST_CASE("the dispatch thread holds key-index rows back until their deadline, a full batch or Stop") {
+  Fixture f;  // ManualClock: the deadline passes only when the test moves the clock
+  Arrivals arrivals;
+  ReputOptions o;
+  o.index_commit_delay_ms = 50;
+  o.index_batch_records = 3;
+  o.idle_wait_ms = 5;
+  ReputService reput(*f.log, *f.queues, f.index.get(), f.checkpoint.get(), f.clock, o);
+  reput.set_listener(arrivals.Listener());
+  reput.Start();
+  auto found = [&](std::string_view key) { return !f.index->Query("T", key, 0, INT64_MAX, 8)->empty(); };
+
+  // Pullable at once; indexed only once the deadline passed.
+  f.Put("T", 0, "", "k1");
+  REQUIRE(arrivals.WaitFor(1));
+  CHECK_FALSE(found("k1"));
+  CHECK(f.index->IndexedEnd().value() < f.log->WrittenEnd());
+  f.clock.AdvanceMs(100);
+  CHECK(tern::testing::WaitUntil([&] { return found("k1"); }, 10'000, 2));
+  CHECK(f.index->IndexedEnd().value() == f.log->WrittenEnd());
+
+  // A full batch (3 records) is written without waiting for the deadline.
+  f.Put("T", 0, "", "k2");
+  f.Put("T", 0, "", "k3");
+  f.Put("T", 0, "", "k4");
+  REQUIRE(arrivals.WaitFor(4));
+  CHECK(tern::testing::WaitUntil([&] { return found("k2") && found("k3") && found("k4"); },
+                                 10'000, 2));
+
+  // Stop writes what is pending, and the checkpoint's index progress covers it.
+  f.Put("T", 0, "", "k5");
+  REQUIRE(arrivals.WaitFor(5));
+  CHECK_FALSE(found("k5"));
+  reput.Stop();
+  CHECK(found("k5"));
+  CHECK(f.index->IndexedEnd().value() == f.log->WrittenEnd());
+  CHECK(reput.error().ok());
+}
+
+TEST_CASE("TryDispatch dispatches on the calling thread only while the service runs") {
+  Fixture f;
+  Arrivals arrivals;
+  ReputOptions o;
+  o.idle_wait_ms = 60'000;  // the thread runs only when woken
+  ReputService reput(*f.log, *f.queues, f.index.get(), nullptr, f.clock, o);
+  reput.set_listener(arrivals.Listener());
+  f.Put("T", 0, "", "");
+  CHECK_FALSE(reput.TryDispatch());  // not started: nothing done
+  CHECK(f.queues->Find("T", QueueId(0)) == nullptr);
+
+  reput.Start();
+  REQUIRE(arrivals.WaitFor(1));
+  // The writer thread's use: after an append, TryDispatch either dispatched
+  // everything written (true) or left it to the thread (false, busy).
+  int inline_done = 0;
+  for (int i = 2; i <= 50; ++i) {
+    f.Put("T", 0, "", "");
+    if (reput.TryDispatch()) {
+      ++inline_done;
+      CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(i));
+    }
+    REQUIRE(arrivals.WaitFor(i));
+  }
+  CHECK(inline_done > 0);
+  reput.Stop();
+  f.Put("T", 0, "", "");
+  CHECK_FALSE(reput.TryDispatch());  // stopped: nothing done
+  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(50));
 }
 
 }  // namespace
