@@ -111,18 +111,27 @@ Status ReputService::DispatchRecord(const LogView& view,
 
 Result<int64_t> ReputService::RunOnce() {
   std::lock_guard lock(dispatch_mu_);
-  return RunOnceLocked(/*commit_index=*/true);
+  return RunOnceLocked(IndexWrite::kAll);
 }
 
 bool ReputService::TryDispatch() {
   std::unique_lock lock(dispatch_mu_, std::try_to_lock);
   if (!lock.owns_lock() || !running_) return false;
   // A failure is sticky and already reported; the service thread sees it too.
-  RunOnceLocked(/*commit_index=*/false).status().IgnoreError();
-  return true;
+  const bool had_pending = index_pending_records_ > 0;
+  RunOnceLocked(IndexWrite::kDefer).status().IgnoreError();
+  // The thread writes the rows: now if they are due, else by the deadline of a
+  // batch started here, which it learns only when woken.
+  return !IndexDue() && (had_pending || index_pending_records_ == 0);
 }
 
-Result<int64_t> ReputService::RunOnceLocked(bool commit_index) {
+bool ReputService::IndexDue() const {
+  return index_pending_records_ > 0 &&
+         (index_pending_records_ >= options_.index_batch_records ||
+          clock_.MonotonicMs() - index_pending_since_ms_ >= options_.index_commit_delay_ms);
+}
+
+Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write) {
   TERN_RETURN_IF_ERROR(error());
   CommitLogScanner scanner(log_, reput_from());
   int64_t records = 0;
@@ -151,7 +160,8 @@ Result<int64_t> ReputService::RunOnceLocked(bool commit_index) {
     ++records;
     reput_from_.store(scanner.position().value());
     if (index_pending_records_++ == 0) index_pending_since_ms_ = clock_.MonotonicMs();
-    if (index_pending_records_ >= options_.index_batch_records) {
+    if (index_write != IndexWrite::kDefer &&
+        index_pending_records_ >= options_.index_batch_records) {
       failure = CommitIndexPending();
       if (!failure.ok()) break;
       log_.TrimBehindReader(reput_from());
@@ -159,8 +169,8 @@ Result<int64_t> ReputService::RunOnceLocked(bool commit_index) {
   }
   // Entries of the records dispatched so far are committed even on failure.
   if (index_pending_records_ > 0 &&
-      (commit_index || !failure.ok() ||
-       clock_.MonotonicMs() - index_pending_since_ms_ >= options_.index_commit_delay_ms)) {
+      (index_write == IndexWrite::kAll || !failure.ok() ||
+       (index_write == IndexWrite::kDue && IndexDue()))) {
     Status s = CommitIndexPending();
     if (failure.ok()) failure = s;
   }
@@ -237,18 +247,19 @@ void ReputService::ThreadMain() {
     int64_t wait_ms = options_.idle_wait_ms;
     {
       std::lock_guard lock(dispatch_mu_);
-      if (!failed) failed = !RunOnceLocked(/*commit_index=*/false).ok();
+      if (!failed) failed = !RunOnceLocked(IndexWrite::kDue).ok();
       const int64_t now = clock_.MonotonicMs();
       if (!failed && now - last_flush_ms_ >= options_.flush_interval_ms) {
         last_flush_ms_ = now;
         Status s = FlushQueuesLocked();
         if (!s.ok()) SetError(s.WithContext("flush consume queues"));
       }
-      // Index entries held back for a batch are committed by their deadline
-      // even if nothing else arrives.
+      // Index rows held back for a batch are written by their deadline even
+      // if nothing else arrives; rows the writer thread left (TryDispatch)
+      // may already be due.
       if (!failed && index_pending_records_ > 0) {
         const int64_t due = index_pending_since_ms_ + options_.index_commit_delay_ms - now;
-        wait_ms = std::clamp<int64_t>(due, 1, wait_ms);
+        wait_ms = IndexDue() ? 0 : std::clamp<int64_t>(due, 1, wait_ms);
       }
     }
     // After a failure nothing advances reput_from, so this wait times out (or

@@ -62,7 +62,7 @@ std::vector<int64_t> DefaultDelayLevelsMs();
 
 struct ReputOptions {
   // Records per key-index batch write.
-  int index_batch_records = 64;
+  int index_batch_records = 128;
   // Longest a dispatched record's key-index rows wait for a batch before they
   // are written (QUERY_MESSAGE finds a key at most this much later than the
   // message becomes pullable). One RocksDB write per record cost about a third
@@ -115,9 +115,11 @@ class ReputService {
   // progress in the checkpoint.
   Status FlushQueues();
   // While the service thread runs: dispatches what is written on the calling
-  // thread if nobody else is dispatching, and returns true; returns false
-  // (nothing done) if the dispatch lock is taken or the thread is not running,
-  // so the caller wakes the thread instead. Never blocks on the lock.
+  // thread if nobody else is dispatching, and returns true. Returns false, so
+  // that the caller wakes the thread instead, if the dispatch lock is taken or
+  // the thread is not running (nothing done), or if key-index rows are due or
+  // a new batch of them began (dispatched, but the rows are left for the
+  // thread to write, by their deadline). Never blocks on the lock.
   bool TryDispatch();
 
   // Starts / stops the dispatch thread. Stop() returns after the thread exits.
@@ -125,10 +127,15 @@ class ReputService {
   void Stop();
 
  private:
-  // Dispatches up to the written end. Key-index rows are written when
-  // `commit_index`, when index_batch_records are pending, or when the oldest
-  // pending one waited index_commit_delay_ms. REQUIRES dispatch_mu_.
-  Result<int64_t> RunOnceLocked(bool commit_index);
+  // When RunOnceLocked writes the pending key-index rows: kAll at the end of
+  // the call; kDue once IndexDue(); kDefer never (but on a failure), so that
+  // the writer thread does not pay for a RocksDB write while a send may wait.
+  enum class IndexWrite { kAll, kDue, kDefer };
+  // Dispatches up to the written end. REQUIRES dispatch_mu_.
+  Result<int64_t> RunOnceLocked(IndexWrite index_write);
+  // index_batch_records are pending, or the oldest pending one has waited
+  // index_commit_delay_ms. REQUIRES dispatch_mu_.
+  bool IndexDue() const;
   Status FlushQueuesLocked();   // commits pending index rows first; REQUIRES dispatch_mu_
   // Writes the pending key-index rows with IndexedEnd = reput_from(). REQUIRES dispatch_mu_.
   Status CommitIndexPending();

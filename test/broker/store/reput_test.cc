@@ -329,6 +329,10 @@ TEST_CASE("TryDispatch dispatches on the calling thread only while the service r
   Arrivals arrivals;
   ReputOptions o;
   o.idle_wait_ms = 60'000;  // the thread runs only when woken
+  // No key-index rows come due here (the manual clock moves 10 ms per Put):
+  // TryDispatch leaves due rows to the thread and says so with false.
+  o.index_commit_delay_ms = 3'600'000;
+  o.index_batch_records = 1000;
   ReputService reput(*f.log, *f.queues, f.index.get(), nullptr, f.clock, o);
   reput.set_listener(arrivals.Listener());
   f.Put("T", 0, "", "");
@@ -349,10 +353,23 @@ TEST_CASE("TryDispatch dispatches on the calling thread only while the service r
     REQUIRE(arrivals.WaitFor(i));
   }
   CHECK(inline_done > 0);
+  // Rows wait for their deadline; once due, a TryDispatch leaves them to the
+  // thread (returning false, which makes the writer wake it), and the thread
+  // writes them.
+  auto late_found = [&] { return !f.index->Query("T", "late-key", 0, INT64_MAX, 8)->empty(); };
+  f.Put("T", 0, "", "late-key");
+  reput.TryDispatch();
+  REQUIRE(arrivals.WaitFor(51));
+  CHECK_FALSE(late_found());
+  f.clock.AdvanceMs(3'600'000);
+  f.Put("T", 0, "", "");
+  reput.TryDispatch();
+  CHECK(tern::testing::WaitUntil(late_found, 10'000, 2));
+  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(52));
   reput.Stop();
   f.Put("T", 0, "", "");
   CHECK_FALSE(reput.TryDispatch());  // stopped: nothing done
-  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(50));
+  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(52));
 }
 
 }  // namespace
