@@ -119,10 +119,12 @@ bool ReputService::TryDispatch() {
   if (!lock.owns_lock() || !running_) return false;
   // A failure is sticky and already reported; the service thread sees it too.
   const bool had_pending = index_pending_records_ > 0;
-  RunOnceLocked(IndexWrite::kDefer).status().IgnoreError();
+  // At most one batch here: a backlog (the thread fell behind a burst) is the
+  // thread's work, not something for the next send to wait behind.
+  RunOnceLocked(IndexWrite::kDefer, options_.index_batch_records).status().IgnoreError();
   // The thread writes the rows: now if they are due, else by the deadline of a
   // batch started here, which it learns only when woken.
-  return !IndexDue() && (had_pending || index_pending_records_ == 0);
+  return caught_up() && !IndexDue() && (had_pending || index_pending_records_ == 0);
 }
 
 bool ReputService::IndexDue() const {
@@ -131,12 +133,12 @@ bool ReputService::IndexDue() const {
           clock_.MonotonicMs() - index_pending_since_ms_ >= options_.index_commit_delay_ms);
 }
 
-Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write) {
+Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write, int64_t max_records) {
   TERN_RETURN_IF_ERROR(error());
   CommitLogScanner scanner(log_, reput_from());
   int64_t records = 0;
   Status failure;
-  for (;;) {
+  while (records < max_records) {
     LogView view;
     auto step = scanner.Next(&view);
     if (!step.ok()) {
@@ -152,6 +154,8 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write) {
       break;
     }
     if (*step == CommitLogScanner::Step::kEnd) break;
+    // A new batch's clock starts before the listener hears of the record.
+    const int64_t dispatched_ms = index_pending_records_ == 0 ? clock_.MonotonicMs() : 0;
     Status s = DispatchRecord(view, &index_pending_);
     if (!s.ok()) {
       failure = s;
@@ -159,7 +163,7 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write) {
     }
     ++records;
     reput_from_.store(scanner.position().value());
-    if (index_pending_records_++ == 0) index_pending_since_ms_ = clock_.MonotonicMs();
+    if (index_pending_records_++ == 0) index_pending_since_ms_ = dispatched_ms;
     if (index_write != IndexWrite::kDefer &&
         index_pending_records_ >= options_.index_batch_records) {
       failure = CommitIndexPending();

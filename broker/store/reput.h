@@ -28,6 +28,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -117,9 +118,11 @@ class ReputService {
   // While the service thread runs: dispatches what is written on the calling
   // thread if nobody else is dispatching, and returns true. Returns false, so
   // that the caller wakes the thread instead, if the dispatch lock is taken or
-  // the thread is not running (nothing done), or if key-index rows are due or
-  // a new batch of them began (dispatched, but the rows are left for the
-  // thread to write, by their deadline). Never blocks on the lock.
+  // the thread is not running (nothing done), if more than one batch
+  // (index_batch_records) was waiting (the rest is the thread's), or if
+  // key-index rows are due or a new batch of them began (dispatched, but the
+  // rows are left for the thread to write, by their deadline). Never blocks
+  // on the lock.
   bool TryDispatch();
 
   // Starts / stops the dispatch thread. Stop() returns after the thread exits.
@@ -131,8 +134,9 @@ class ReputService {
   // the call; kDue once IndexDue(); kDefer never (but on a failure), so that
   // the writer thread does not pay for a RocksDB write while a send may wait.
   enum class IndexWrite { kAll, kDue, kDefer };
-  // Dispatches up to the written end. REQUIRES dispatch_mu_.
-  Result<int64_t> RunOnceLocked(IndexWrite index_write);
+  // Dispatches up to the written end, or `max_records` records. REQUIRES dispatch_mu_.
+  Result<int64_t> RunOnceLocked(IndexWrite index_write,
+                                int64_t max_records = std::numeric_limits<int64_t>::max());
   // index_batch_records are pending, or the oldest pending one has waited
   // index_commit_delay_ms. REQUIRES dispatch_mu_.
   bool IndexDue() const;
