@@ -344,8 +344,8 @@ class CommitLog {
   std::vector<std::unique_ptr<PendingAppend>> submits_;  // GUARDED_BY(submit_mu_)
   bool writer_stop_ = false;                             // GUARDED_BY(submit_mu_)
   std::thread writer_;
-  std::mutex idle_dispatch_mu_;               // held while idle_dispatch_ runs
-  std::function<bool()> idle_dispatch_;       // GUARDED_BY(idle_dispatch_mu_)
+  std::mutex idle_dispatch_mu_;          // held while idle_dispatch_ runs
+  std::function<bool()> idle_dispatch_;  // GUARDED_BY(idle_dispatch_mu_)
 
   std::unique_ptr<SegmentAllocator> allocator_;
   std::unique_ptr<FlushService> flush_;

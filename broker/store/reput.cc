@@ -172,9 +172,8 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write, int64_t max_
     }
   }
   // Entries of the records dispatched so far are committed even on failure.
-  if (index_pending_records_ > 0 &&
-      (index_write == IndexWrite::kAll || !failure.ok() ||
-       (index_write == IndexWrite::kDue && IndexDue()))) {
+  if (index_pending_records_ > 0 && (index_write == IndexWrite::kAll || !failure.ok() ||
+                                     (index_write == IndexWrite::kDue && IndexDue()))) {
     Status s = CommitIndexPending();
     if (failure.ok()) failure = s;
   }

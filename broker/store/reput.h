@@ -140,7 +140,7 @@ class ReputService {
   // index_batch_records are pending, or the oldest pending one has waited
   // index_commit_delay_ms. REQUIRES dispatch_mu_.
   bool IndexDue() const;
-  Status FlushQueuesLocked();   // commits pending index rows first; REQUIRES dispatch_mu_
+  Status FlushQueuesLocked();  // commits pending index rows first; REQUIRES dispatch_mu_
   // Writes the pending key-index rows with IndexedEnd = reput_from(). REQUIRES dispatch_mu_.
   Status CommitIndexPending();
   Status DispatchRecord(const LogView& view, std::vector<meta::KeyIndexEntry>* index_batch);
@@ -158,9 +158,9 @@ class ReputService {
   // The dispatch lock: held by whoever dispatches or flushes.
   mutable std::mutex dispatch_mu_;
   std::atomic<int64_t> reput_from_{0};  // written under dispatch_mu_; read by anyone
-  int64_t last_store_timestamp_ = 0;  // GUARDED_BY(dispatch_mu_): of the last record dispatched
-  int64_t last_flush_ms_ = 0;         // GUARDED_BY(dispatch_mu_)
-  bool running_ = false;              // GUARDED_BY(dispatch_mu_): between Start and Stop
+  int64_t last_store_timestamp_ = 0;    // GUARDED_BY(dispatch_mu_): of the last record dispatched
+  int64_t last_flush_ms_ = 0;           // GUARDED_BY(dispatch_mu_)
+  bool running_ = false;                // GUARDED_BY(dispatch_mu_): between Start and Stop
   // Key-index rows of dispatched records not yet written, GUARDED_BY(dispatch_mu_).
   std::vector<meta::KeyIndexEntry> index_pending_;
   int64_t index_pending_records_ = 0;   // records dispatched since the last index write

@@ -207,7 +207,8 @@ TEST_CASE("submit answers through the callback and wakes waiting readers") {
   reader.join();
 }
 
-TEST_CASE("async submit: the idle dispatch runs on the writer after the answer, else readers wake") {
+TEST_CASE(
+    "async submit: the idle dispatch runs on the writer after the answer, else readers wake") {
   tern::testing::TempDir dir;
   LogFixture f(dir.path());
   f.Open(false);  // ASYNC_FLUSH
@@ -239,8 +240,8 @@ TEST_CASE("async submit: the idle dispatch runs on the writer after the answer, 
       cv.notify_all();
     });
     std::unique_lock<std::mutex> l(mu);
-    REQUIRE(cv.wait_for(l, std::chrono::seconds(10),
-                        [&] { return answered_at_call.size() > calls; }));
+    REQUIRE(
+        cv.wait_for(l, std::chrono::seconds(10), [&] { return answered_at_call.size() > calls; }));
   };
   submit_and_wait("one");
   {

@@ -286,7 +286,8 @@ struct Arrivals {
   }
 };
 
-TEST_CASE("the dispatch thread holds key-index rows back until their deadline, a full batch or Stop") {
+TEST_CASE(
+    "the dispatch thread holds key-index rows back until their deadline, a full batch or Stop") {
   Fixture f;  // ManualClock: the deadline passes only when the test moves the clock
   Arrivals arrivals;
   ReputOptions o;
@@ -296,7 +297,9 @@ TEST_CASE("the dispatch thread holds key-index rows back until their deadline, a
   ReputService reput(*f.log, *f.queues, f.index.get(), f.checkpoint.get(), f.clock, o);
   reput.set_listener(arrivals.Listener());
   reput.Start();
-  auto found = [&](std::string_view key) { return !f.index->Query("T", key, 0, INT64_MAX, 8)->empty(); };
+  auto found = [&](std::string_view key) {
+    return !f.index->Query("T", key, 0, INT64_MAX, 8)->empty();
+  };
 
   // Pullable at once; indexed only once the deadline passed.
   f.Put("T", 0, "", "k1");
@@ -312,8 +315,8 @@ TEST_CASE("the dispatch thread holds key-index rows back until their deadline, a
   f.Put("T", 0, "", "k3");
   f.Put("T", 0, "", "k4");
   REQUIRE(arrivals.WaitFor(4));
-  CHECK(tern::testing::WaitUntil([&] { return found("k2") && found("k3") && found("k4"); },
-                                 10'000, 2));
+  CHECK(tern::testing::WaitUntil([&] { return found("k2") && found("k3") && found("k4"); }, 10'000,
+                                 2));
 
   // Stop writes what is pending, and the checkpoint's index progress covers it.
   f.Put("T", 0, "", "k5");
