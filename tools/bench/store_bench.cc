@@ -121,6 +121,33 @@ struct PhaseResult {
   int failures = 0;
 };
 
+// The message every append phase stores (`body` must outlive it).
+protocol::MessageRecord BenchRecord(const std::string& body, int queue) {
+  protocol::MessageRecord m;
+  m.topic = "BenchTopic";
+  m.queue_id = QueueId(queue);
+  m.body = body;
+  m.properties = "TAGS\x01" "bench\x02";
+  m.born_host = protocol::HostAddress::V4(0x7F000001, 40000);
+  return m;
+}
+
+// A phase's figures from its span and per-append latencies (sorted here).
+PhaseResult PhaseFigures(Clock::time_point start, Clock::time_point end, int64_t messages,
+                         int64_t bytes, int failures, std::vector<float> lat_us) {
+  std::sort(lat_us.begin(), lat_us.end());
+  PhaseResult r;
+  r.seconds = Seconds(start, end);
+  r.messages = messages;
+  r.bytes = bytes;
+  r.failures = failures;
+  if (!lat_us.empty()) {
+    r.p50_us = lat_us[lat_us.size() / 2];
+    r.p99_us = lat_us[std::min(lat_us.size() - 1, lat_us.size() * 99 / 100)];
+  }
+  return r;
+}
+
 // Appends `total` messages from `threads` threads; prints progress every second.
 PhaseResult RunAppends(store::CommitLog& log, const char* name, int64_t total, int threads,
                        const std::string& body) {
@@ -135,12 +162,7 @@ PhaseResult RunAppends(store::CommitLog& log, const char* name, int64_t total, i
       int64_t n = total / threads + (t < total % threads ? 1 : 0);
       auto& mine = lat[static_cast<size_t>(t)];
       mine.reserve(static_cast<size_t>(n));
-      protocol::MessageRecord m;
-      m.topic = "BenchTopic";
-      m.queue_id = QueueId(t % 8);
-      m.body = body;
-      m.properties = "TAGS\x01" "bench\x02";
-      m.born_host = protocol::HostAddress::V4(0x7F000001, 40000);
+      const protocol::MessageRecord m = BenchRecord(body, t % 8);
       int64_t local_bytes = 0;
       for (int64_t i = 0; i < n; ++i) {
         auto a = Clock::now();
@@ -173,17 +195,7 @@ PhaseResult RunAppends(store::CommitLog& log, const char* name, int64_t total, i
   progress.join();
   std::vector<float> all;
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-  std::sort(all.begin(), all.end());
-  PhaseResult r;
-  r.seconds = Seconds(start, end);
-  r.messages = total;
-  r.bytes = bytes.load();
-  r.failures = failures.load();
-  if (!all.empty()) {
-    r.p50_us = all[all.size() / 2];
-    r.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  }
-  return r;
+  return PhaseFigures(start, end, total, bytes.load(), failures.load(), std::move(all));
 }
 
 // Keeps `in_flight` appends outstanding through CommitLog::Submit from one
@@ -199,11 +211,7 @@ PhaseResult RunSubmits(store::CommitLog& log, int64_t total, int in_flight,
   int failures = 0;
   std::vector<float> lat;
   lat.reserve(static_cast<size_t>(total));
-  protocol::MessageRecord m;
-  m.topic = "BenchTopic";
-  m.body = body;
-  m.properties = "TAGS\x01" "bench\x02";
-  m.born_host = protocol::HostAddress::V4(0x7F000001, 40000);
+  protocol::MessageRecord m = BenchRecord(body, 0);
   int64_t submitted = 0;  // driver only
   auto submit_one = [&] {
     m.queue_id = QueueId(static_cast<int32_t>(submitted % 8));
@@ -235,17 +243,7 @@ PhaseResult RunSubmits(store::CommitLog& log, int64_t total, int in_flight,
     });
   }
   const auto end = Clock::now();
-  std::sort(lat.begin(), lat.end());
-  PhaseResult r;
-  r.seconds = Seconds(start, end);
-  r.messages = total;
-  r.bytes = bytes;
-  r.failures = failures;
-  if (!lat.empty()) {
-    r.p50_us = lat[lat.size() / 2];
-    r.p99_us = lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
-  }
-  return r;
+  return PhaseFigures(start, end, total, bytes, failures, std::move(lat));
 }
 
 void PrintPhase(const char* name, const PhaseResult& r) {
