@@ -246,37 +246,19 @@ TEST_CASE("a failed consume queue write stops dispatch at that record for good")
   CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(1));
 }
 
-TEST_CASE("the dispatch thread follows new appends until stopped") {
-  Fixture f;
-  std::mutex mu;
-  std::condition_variable cv;
-  int64_t arrived = 0;
-  ReputService reput(*f.log, *f.queues, f.index.get(), nullptr, f.clock, ReputOptions());
-  reput.set_listener([&](const MessageArrival&) {
-    std::lock_guard lock(mu);
-    ++arrived;
-    cv.notify_all();
-  });
-  reput.Start();
-  for (int i = 0; i < 5; ++i) f.Put("T", 0, "A", "");
-  {
-    std::unique_lock lock(mu);
-    CHECK(cv.wait_for(lock, std::chrono::seconds(10), [&] { return arrived == 5; }));
-  }
-  reput.Stop();
-  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(5));
-  CHECK(reput.error().ok());
-}
-
-// The listener's count of arrivals, waitable.
+// The listener's count of arrivals, waitable; also how many were dispatched
+// on the thread that made this object (the test's own).
 struct Arrivals {
   std::mutex mu;
   std::condition_variable cv;
   int64_t count = 0;
+  int64_t on_test_thread = 0;
+  const std::thread::id test_thread = std::this_thread::get_id();
   MessageArrivalListener Listener() {
     return [this](const MessageArrival&) {
       std::lock_guard lock(mu);
       ++count;
+      if (std::this_thread::get_id() == test_thread) ++on_test_thread;
       cv.notify_all();
     };
   }
@@ -284,7 +266,25 @@ struct Arrivals {
     std::unique_lock lock(mu);
     return cv.wait_for(lock, std::chrono::seconds(10), [&] { return count >= n; });
   }
+  int64_t Count() {
+    std::lock_guard lock(mu);
+    return count;
+  }
 };
+
+TEST_CASE("the dispatch thread follows new appends until stopped") {
+  Fixture f;
+  Arrivals arrivals;
+  ReputService reput(*f.log, *f.queues, f.index.get(), nullptr, f.clock, ReputOptions());
+  reput.set_listener(arrivals.Listener());
+  reput.Start();
+  for (int i = 0; i < 5; ++i) f.Put("T", 0, "A", "");
+  CHECK(arrivals.WaitFor(5));
+  reput.Stop();
+  CHECK(arrivals.Count() == 5);
+  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(5));
+  CHECK(reput.error().ok());
+}
 
 TEST_CASE(
     "the dispatch thread holds key-index rows back until their deadline, a full batch or Stop") {
@@ -387,26 +387,19 @@ TEST_CASE("TryDispatch takes at most one batch of a backlog and leaves the rest 
   o.index_batch_records = 16;
   o.idle_wait_ms = 60'000;
   ReputService reput(*f.log, *f.queues, f.index.get(), nullptr, f.clock, o);
-  std::mutex mu;
-  std::condition_variable cv;
-  int64_t arrived = 0;
-  int64_t on_caller = 0;  // arrivals dispatched on the thread that called TryDispatch
-  const std::thread::id caller = std::this_thread::get_id();
-  reput.set_listener([&](const MessageArrival&) {
-    std::lock_guard lock(mu);
-    ++arrived;
-    if (std::this_thread::get_id() == caller) ++on_caller;
-    cv.notify_all();
-  });
+  Arrivals arrivals;  // on_test_thread: dispatched by the TryDispatch call below
+  reput.set_listener(arrivals.Listener());
   for (int i = 0; i < 40; ++i) f.Put("T", 0, "", "");
   reput.Start();
   CHECK_FALSE(reput.TryDispatch());  // a backlog is never all done here
   {
-    std::unique_lock lock(mu);
-    CHECK((on_caller == 0 || on_caller == 16));  // lock taken by the thread, or one batch
-    CHECK(cv.wait_for(lock, std::chrono::seconds(10), [&] { return arrived == 40; }));
+    std::lock_guard lock(arrivals.mu);
+    // The lock was the thread's, or one batch was done here.
+    CHECK((arrivals.on_test_thread == 0 || arrivals.on_test_thread == 16));
   }
+  CHECK(arrivals.WaitFor(40));
   reput.Stop();
+  CHECK(arrivals.Count() == 40);
   CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(40));
 }
 
