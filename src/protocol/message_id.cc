@@ -81,17 +81,38 @@ Result<OffsetMessageId> DecodeOffsetMessageId(std::string_view id) {
 
 // ---- UNIQ_KEY ----
 
-int64_t MillisSinceMonthStart(int64_t now_ms) {
-  time_t secs = static_cast<time_t>(now_ms / 1000);
+namespace {
+
+// Local midnight of the first day of the month containing `secs`, moved by
+// `month_delta` months (mktime normalizes tm_mon past December), in ms.
+int64_t LocalMonthStartMs(time_t secs, int month_delta) {
   struct tm tm_local{};
   localtime_r(&secs, &tm_local);
+  tm_local.tm_mon += month_delta;
   tm_local.tm_mday = 1;
   tm_local.tm_hour = 0;
   tm_local.tm_min = 0;
   tm_local.tm_sec = 0;
   tm_local.tm_isdst = -1;
-  time_t start = mktime(&tm_local);
-  return now_ms - static_cast<int64_t>(start) * 1000;
+  return static_cast<int64_t>(mktime(&tm_local)) * 1000;
+}
+
+}  // namespace
+
+int64_t MillisSinceMonthStart(int64_t now_ms) {
+  // localtime_r + mktime cost a few microseconds per call (glibc re-checks
+  // /etc/localtime with a stat each time), once per message sent; so each
+  // thread remembers the month it last saw, as RocketMQ's MessageClientIDSetter
+  // does. A change of the process's time zone after the first id is not seen
+  // before the next month.
+  thread_local int64_t month_start_ms = 0;
+  thread_local int64_t next_month_start_ms = 0;
+  if (now_ms < month_start_ms || now_ms >= next_month_start_ms) {
+    time_t secs = static_cast<time_t>(now_ms / 1000);
+    month_start_ms = LocalMonthStartMs(secs, 0);
+    next_month_start_ms = LocalMonthStartMs(secs, 1);
+  }
+  return now_ms - month_start_ms;
 }
 
 UniqueIdGenerator::UniqueIdGenerator(const HostAddress& ip, int32_t pid, int32_t class_loader_hash,
