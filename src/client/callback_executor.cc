@@ -11,6 +11,7 @@ void CallbackExecutor::Start(int threads) {
   std::lock_guard<std::mutex> lock(mu_);
   TERN_CHECK(!running_ && !stopping_) << "CallbackExecutor started twice";
   running_ = true;
+  workers_count_ = std::max(threads, 1);
   for (int i = 0; i < std::max(threads, 1); ++i) {
     workers_.emplace_back([this, i] { Run(i); });
     worker_ids_.push_back(workers_.back().get_id());
@@ -34,15 +35,19 @@ void CallbackExecutor::Stop() {
 }
 
 void CallbackExecutor::Post(std::function<void()> task) {
+  bool queued = false;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (running_ && !stopping_) {
       queue_.push_back(std::move(task));
-      cv_.notify_one();
-      return;
+      queued = true;
+      // A worker that is busy comes back for the queue without a wake-up.
+      wake = idle_ > 0;
     }
   }
-  task();
+  if (wake) cv_.notify_one();
+  if (!queued) task();  // before Start or after Stop: run inline
 }
 
 bool CallbackExecutor::InWorkerThread() const {
@@ -53,14 +58,29 @@ bool CallbackExecutor::InWorkerThread() const {
 
 void CallbackExecutor::Run(int index) {
   log::SetThreadName(name_ + "-" + std::to_string(index));
+  const bool only_worker = workers_count_ == 1;
+  std::deque<std::function<void()>> batch;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    cv_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    if (queue_.empty() && !stopping_) {
+      ++idle_;
+      cv_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+      --idle_;
+    }
     if (queue_.empty()) return;  // stopping and drained
-    std::function<void()> task = std::move(queue_.front());
-    queue_.pop_front();
+    if (only_worker) {
+      // Everything queued, in order, with one lock round trip: the I/O thread
+      // posting the next answers does not wait for this thread per callback.
+      batch.swap(queue_);
+    } else {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
     lock.unlock();
-    task();
+    while (!batch.empty()) {
+      batch.front()();
+      batch.pop_front();
+    }
     lock.lock();
   }
 }

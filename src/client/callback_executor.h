@@ -1,7 +1,8 @@
 // CallbackExecutor: the threads that run user callbacks (SendCallback), so
 // that user code never runs on the event-loop thread and a slow callback
 // cannot stall network I/O. One FIFO queue shared by N worker threads (with
-// one thread, callbacks run in the order they were posted).
+// one thread, callbacks run in the order they were posted; that thread takes
+// the whole queue at once, so the poster rarely waits for its lock).
 //
 // Threading: Post from any thread; Start/Stop from one owning thread, never
 // from a worker (Stop joins the workers).
@@ -42,6 +43,8 @@ class CallbackExecutor {
   std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
   bool running_ = false;                      // GUARDED_BY(mu_)
   bool stopping_ = false;                     // GUARDED_BY(mu_)
+  int idle_ = 0;           // workers waiting on cv_; GUARDED_BY(mu_)
+  int workers_count_ = 0;  // set in Start before the workers run
   std::vector<std::thread> workers_;
   std::vector<std::thread::id> worker_ids_;   // set in Start, read-only afterwards
 };

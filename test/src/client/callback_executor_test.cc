@@ -3,11 +3,34 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 namespace tern::client {
 namespace {
+
+// Counts finished tasks; waits for a count with a deadline (so a lost wake-up
+// fails the test instead of hanging it).
+class Done {
+ public:
+  void Add() {
+    std::lock_guard<std::mutex> l(mu_);
+    ++n_;
+    cv_.notify_all();
+  }
+  bool WaitFor(int n) {
+    std::unique_lock<std::mutex> l(mu_);
+    return cv_.wait_for(l, std::chrono::seconds(10), [&] { return n_ >= n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int n_ = 0;
+};
 
 TEST_CASE("one callback thread runs tasks in posting order, off the posting thread") {
   CallbackExecutor executor("cb-test");
@@ -49,6 +72,52 @@ TEST_CASE("InWorkerThread is true inside a task only") {
   executor.Stop();
   CHECK(inside);
   CHECK_FALSE(executor.InWorkerThread());
+}
+
+TEST_CASE("an idle worker is woken for every post, also between bursts and from a task") {
+  CallbackExecutor executor("cb-test");
+  executor.Start(1);
+  Done done;
+  for (int round = 1; round <= 50; ++round) {
+    executor.Post([&] { done.Add(); });
+    REQUIRE(done.WaitFor(round));  // the worker went idle again before the next post
+  }
+  // Posted while the only worker is busy: it takes the task after the current batch.
+  executor.Post([&] { executor.Post([&] { done.Add(); }); });
+  CHECK(done.WaitFor(51));
+  executor.Stop();
+}
+
+TEST_CASE("with several workers, a task posted while all are busy runs when one frees up") {
+  CallbackExecutor executor("cb-test");
+  executor.Start(2);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  int blocked = 0;
+  Done done;
+  for (int i = 0; i < 2; ++i) {
+    executor.Post([&] {
+      std::unique_lock<std::mutex> l(mu);
+      ++blocked;
+      cv.notify_all();
+      cv.wait(l, [&] { return release; });
+      l.unlock();
+      done.Add();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> l(mu);
+    REQUIRE(cv.wait_for(l, std::chrono::seconds(10), [&] { return blocked == 2; }));
+  }
+  executor.Post([&] { done.Add(); });  // no idle worker to wake now
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  CHECK(done.WaitFor(3));  // before Stop, which would drain it anyway
+  executor.Stop();
 }
 
 }  // namespace
