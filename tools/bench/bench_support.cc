@@ -1,13 +1,18 @@
 #include "tools/bench/bench_support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -306,6 +311,108 @@ Result<PingPongResult> MeasurePingPong(int body_bytes, double seconds) {
   return out;
 }
 
+namespace {
+
+// Reads or writes exactly `n` bytes on a blocking socket; false on error or EOF.
+bool ReadFull(int fd, char* p, size_t n) {
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+bool WriteFull(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t r = ::write(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+void SetNoDelay(int fd) {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+// Closes the descriptor when it goes out of scope.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+Result<PingPongResult> MeasureRawPingPong(int body_bytes, double seconds) {
+  const size_t n = static_cast<size_t>(body_bytes);
+  Fd listener{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  if (listener.fd < 0) return Status::FromErrno("raw ping-pong: socket", errno);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listener.fd, 1) != 0 ||
+      ::getsockname(listener.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return Status::FromErrno("raw ping-pong: listen on 127.0.0.1", errno);
+  }
+  Fd client{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  if (client.fd < 0) return Status::FromErrno("raw ping-pong: socket", errno);
+  if (::connect(client.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return Status::FromErrno("raw ping-pong: connect", errno);
+  }
+  // The connection is already queued on the listener, so accept does not block.
+  Fd server{::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC)};
+  if (server.fd < 0) return Status::FromErrno("raw ping-pong: accept", errno);
+  SetNoDelay(client.fd);
+  SetNoDelay(server.fd);
+  // Echoes until the client side shuts down its writing half.
+  std::thread echo([fd = server.fd, n] {
+    std::string buf(n, '\0');
+    while (ReadFull(fd, buf.data(), n) && WriteFull(fd, buf.data(), n)) {
+    }
+  });
+  const std::string body(n, 'p');
+  std::string back(n, '\0');
+  LatencyHistogram rt;
+  Status failed;
+  auto once = [&]() -> bool {
+    const int64_t t0 = NowMicros();
+    if (!WriteFull(client.fd, body.data(), n) || !ReadFull(client.fd, back.data(), n)) {
+      failed = Status::IoError("raw ping-pong: connection lost");
+      return false;
+    }
+    rt.Record(NowMicros() - t0);
+    return true;
+  };
+  PingPongResult out;
+  bool ok = true;
+  for (int i = 0; i < 1000 && ok; ++i) ok = once();  // warm up
+  rt.TakeInterval();
+  const int64_t start = NowMicros();
+  const int64_t end = start + static_cast<int64_t>(seconds * 1e6);
+  int64_t rounds = 0;
+  while (ok && NowMicros() < end) {
+    ok = once();
+    ++rounds;
+  }
+  const double elapsed = static_cast<double>(NowMicros() - start) / 1e6;
+  ::shutdown(client.fd, SHUT_WR);
+  echo.join();
+  if (!ok) return failed;
+  out.round_trips_per_s = static_cast<double>(rounds) / elapsed;
+  out.p50_us = rt.TakeInterval().p50;
+  return out;
+}
+
 std::string WithCommas(int64_t v) {
   std::string digits = std::to_string(v < 0 ? -v : v);
   std::string out;
@@ -500,19 +607,27 @@ Result<BenchTarget> StartTargetProcess(const ClientBenchArgs& args) {
   return t;
 }
 
-double RunBaseline(const ClientBenchArgs& args) {
-  if (args.baseline_s <= 0) return 0;
-  auto pp = MeasurePingPong(1024, args.baseline_s);
-  if (!pp.ok()) {
-    std::printf("baseline: ping-pong failed: %s\n", pp.status().ToString().c_str());
-    return 0;
+Baseline RunBaseline(const ClientBenchArgs& args) {
+  Baseline b;
+  if (args.baseline_s <= 0) return b;
+  if (auto raw = MeasureRawPingPong(1024, args.baseline_s); raw.ok()) {
+    b.raw = raw->round_trips_per_s;
+    std::printf(
+        "baseline: loopback ping-pong of 1 KiB, blocking sockets: %s round trips/s, p50 %lld us\n",
+        WithCommas(static_cast<int64_t>(b.raw)).c_str(), static_cast<long long>(raw->p50_us));
+  } else {
+    std::printf("baseline: raw ping-pong failed: %s\n", raw.status().ToString().c_str());
   }
-  std::printf(
-      "baseline: loopback ping-pong of 1 KiB through src/remoting: %s round trips/s, "
-      "p50 %lld us\n",
-      WithCommas(static_cast<int64_t>(pp->round_trips_per_s)).c_str(),
-      static_cast<long long>(pp->p50_us));
-  return pp->round_trips_per_s;
+  if (auto pp = MeasurePingPong(1024, args.baseline_s); pp.ok()) {
+    b.remoting = pp->round_trips_per_s;
+    std::printf(
+        "baseline: loopback ping-pong of 1 KiB through src/remoting: %s round trips/s, "
+        "p50 %lld us\n",
+        WithCommas(static_cast<int64_t>(b.remoting)).c_str(), static_cast<long long>(pp->p50_us));
+  } else {
+    std::printf("baseline: ping-pong failed: %s\n", pp.status().ToString().c_str());
+  }
+  return b;
 }
 
 void PrintBrokerCost(const DevServer* dev, double cpu_before_s, int64_t messages) {

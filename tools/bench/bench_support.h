@@ -5,7 +5,8 @@
 //     the broker's CPU time (/proc/<pid>/stat utime+stime) and peak RSS
 //     (VmHWM in /proc/<pid>/status);
 //   * MeasurePingPong — the baseline: 1 KiB request/response round trips
-//     through src/remoting (RpcServer echo and RpcClient in this process).
+//     through src/remoting (RpcServer echo and RpcClient in this process);
+//     MeasureRawPingPong — the same over plain blocking sockets.
 #pragma once
 
 #include <sys/types.h>
@@ -114,6 +115,11 @@ struct PingPongResult {
   int64_t p50_us = 0;
 };
 Result<PingPongResult> MeasurePingPong(int body_bytes, double seconds);
+// The same round trips with plain blocking sockets (TCP_NODELAY, one echo
+// thread, write then read on the calling thread): what loopback and the
+// scheduler allow with no event loop, no framing and no thread hand-offs. The
+// issue's "about 45,000 round trips/s" was measured this way.
+Result<PingPongResult> MeasureRawPingPong(int body_bytes, double seconds);
 
 // "12,345,678"
 std::string WithCommas(int64_t v);
@@ -150,8 +156,13 @@ struct BenchTarget {
 // (UPDATE_AND_CREATE_TOPIC) and waits until the nameserver's route shows them.
 Result<BenchTarget> StartTarget(const ClientBenchArgs& args);
 
-// Prints the ping-pong baseline line; returns round trips/s (0 when skipped or failed).
-double RunBaseline(const ClientBenchArgs& args);
+// Round trips/s of the two ping-pongs (0 when skipped or failed).
+struct Baseline {
+  double raw = 0;       // MeasureRawPingPong
+  double remoting = 0;  // MeasurePingPong
+};
+// Measures and prints both ping-pong baselines (--baseline seconds each).
+Baseline RunBaseline(const ClientBenchArgs& args);
 
 // Prints the broker's CPU seconds per million messages and peak RSS.
 void PrintBrokerCost(const DevServer* dev, double cpu_before_s, int64_t messages);

@@ -39,6 +39,16 @@ TEST_CASE("ping-pong baseline measures round trips over loopback") {
   CHECK(r->p50_us > 0);
 }
 
+TEST_CASE("raw ping-pong baseline measures blocking-socket round trips over loopback") {
+  auto r = MeasureRawPingPong(1024, 0.2);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->round_trips_per_s > 100);
+  CHECK(r->p50_us > 0);
+  auto odd = MeasureRawPingPong(70'000, 0.05);  // larger than one socket read
+  REQUIRE_MESSAGE(odd.ok(), odd.status().ToString());
+  CHECK(odd->round_trips_per_s > 0);
+}
+
 TEST_CASE("thousands separators") {
   CHECK(WithCommas(0) == "0");
   CHECK(WithCommas(999) == "999");
