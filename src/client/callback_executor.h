@@ -43,8 +43,8 @@ class CallbackExecutor {
   std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
   bool running_ = false;                      // GUARDED_BY(mu_)
   bool stopping_ = false;                     // GUARDED_BY(mu_)
-  int idle_ = 0;           // workers waiting on cv_; GUARDED_BY(mu_)
-  int workers_count_ = 0;  // set in Start before the workers run
+  int idle_ = 0;                              // workers waiting on cv_; GUARDED_BY(mu_)
+  int workers_count_ = 0;                     // set in Start before the workers run
   std::vector<std::thread> workers_;
   std::vector<std::thread::id> worker_ids_;   // set in Start, read-only afterwards
 };

@@ -51,8 +51,7 @@ class Window {
   bool Drain(int64_t ms) {
     std::unique_lock<std::mutex> l(mu_);
     ++waiting_;
-    bool drained =
-        cv_.wait_for(l, std::chrono::milliseconds(ms), [&] { return free_ == size_; });
+    bool drained = cv_.wait_for(l, std::chrono::milliseconds(ms), [&] { return free_ == size_; });
     --waiting_;
     return drained;
   }
@@ -200,7 +199,8 @@ int RunProducerBench(int argc, char** argv) {
       drained ? "" : " (async sends still pending)");
   if (baseline.remoting > 0) {
     std::printf("ratio: %.2f x the ping-pong rate through src/remoting (%s round trips/s)\n",
-                tps / baseline.remoting, WithCommas(static_cast<int64_t>(baseline.remoting)).c_str());
+                tps / baseline.remoting,
+                WithCommas(static_cast<int64_t>(baseline.remoting)).c_str());
   }
   if (baseline.raw > 0) {
     std::printf("ratio: %.2f x the blocking-socket ping-pong rate (%s round trips/s)\n",

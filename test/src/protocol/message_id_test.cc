@@ -41,7 +41,7 @@ TEST_CASE("malformed offset msgIds are rejected") {
 // The uncached computation, for comparison with MillisSinceMonthStart's cache.
 int64_t ReferenceMillisSinceMonthStart(int64_t now_ms) {
   time_t secs = static_cast<time_t>(now_ms / 1000);
-  struct tm t{};
+  struct tm t {};
   localtime_r(&secs, &t);
   t.tm_mday = 1;
   t.tm_hour = 0;
@@ -54,7 +54,7 @@ int64_t ReferenceMillisSinceMonthStart(int64_t now_ms) {
 // First millisecond of the local month after the one containing `now_ms`.
 int64_t NextLocalMonthStartMs(int64_t now_ms) {
   time_t secs = static_cast<time_t>(now_ms / 1000);
-  struct tm t{};
+  struct tm t {};
   localtime_r(&secs, &t);
   t.tm_mon += 1;
   t.tm_mday = 1;
@@ -66,8 +66,8 @@ int64_t NextLocalMonthStartMs(int64_t now_ms) {
 }
 
 TEST_CASE("millis since month start stays right across month boundaries, both ways") {
-  const int64_t base = 1700000000000;                        // 2023-11-14
-  const int64_t boundary = NextLocalMonthStartMs(base);      // 2023-12-01
+  const int64_t base = 1700000000000;                              // 2023-11-14
+  const int64_t boundary = NextLocalMonthStartMs(base);            // 2023-12-01
   const int64_t after_year_end = NextLocalMonthStartMs(boundary);  // 2024-01-01
   for (int64_t t : {base, boundary - 1, boundary, boundary + 1, base + 5, boundary - 1,
                     after_year_end, after_year_end - 1, int64_t{0} + 86400000, base}) {
