@@ -163,7 +163,10 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write, int64_t max_
     }
     ++records;
     reput_from_.store(scanner.position().value());
-    if (index_pending_records_++ == 0) index_pending_since_ms_ = dispatched_ms;
+    // Without a key index there is nothing to hold back (nor to wake anyone for).
+    if (index_ != nullptr && index_pending_records_++ == 0) {
+      index_pending_since_ms_ = dispatched_ms;
+    }
     if (index_write != IndexWrite::kDefer &&
         index_pending_records_ >= options_.index_batch_records) {
       failure = CommitIndexPending();

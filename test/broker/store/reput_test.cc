@@ -381,6 +381,46 @@ TEST_CASE("TryDispatch dispatches on the calling thread only while the service r
   CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(n + 2));
 }
 
+TEST_CASE("without a key index TryDispatch never leaves index work to the thread") {
+  // messageIndexEnable=false: no rows are pending, so none come due; with a
+  // batch of one record, any pending count would make every call answer false.
+  Fixture f;
+  Arrivals arrivals;
+  ReputOptions o;
+  o.idle_wait_ms = 60'000;
+  o.index_batch_records = 1;
+  ReputService reput(*f.log, *f.queues, nullptr, nullptr, f.clock, o);
+  reput.set_listener(arrivals.Listener());
+  reput.Start();
+  // Counts calls that dispatched the record themselves and still answered
+  // true. As above, the woken thread may take the lock first: go on until one
+  // call did the work itself.
+  int inline_done = 0;
+  int64_t n = 0;
+  while (n < 20 || (inline_done == 0 && n < 500)) {
+    f.Put("T", 0, "", "key-" + std::to_string(n));
+    ++n;
+    int64_t before = 0;
+    {
+      std::lock_guard lock(arrivals.mu);
+      before = arrivals.on_test_thread;
+    }
+    const bool done = reput.TryDispatch();
+    {
+      std::lock_guard lock(arrivals.mu);
+      if (arrivals.on_test_thread > before) {
+        CHECK(done);
+        if (done) ++inline_done;
+      }
+    }
+    REQUIRE(arrivals.WaitFor(n));
+  }
+  CHECK(inline_done > 0);
+  reput.Stop();
+  CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(n));
+  CHECK(reput.error().ok());
+}
+
 TEST_CASE("TryDispatch takes at most one batch of a backlog and leaves the rest to the thread") {
   Fixture f(1 << 20);
   ReputOptions o;
