@@ -18,7 +18,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -156,10 +155,7 @@ Result<std::unique_ptr<DevServer>> DevServer::Start(const std::vector<std::strin
   dev->pid_ = pid;
   dev->stdout_fd_ = out[0];
 
-  // Wait (15 s at most) for the broker's boot line:
-  // "The broker[<name>, <ip:port>] boot success. serializeType=JSON and name server is <addr>"
-  const std::regex boot(
-      R"(The broker\[[^,]*, ([0-9.]+:\d+)\] boot success\..* name server is (\S+))");
+  // Wait (15 s at most) for the broker's boot line.
   std::string text;
   const int64_t deadline = NowMicros() + 15'000'000;
   while (true) {
@@ -167,11 +163,7 @@ Result<std::unique_ptr<DevServer>> DevServer::Start(const std::vector<std::strin
     while ((nl = text.find('\n')) != std::string::npos) {
       std::string line = text.substr(0, nl);
       text.erase(0, nl + 1);
-      std::smatch m;
-      if (std::regex_search(line, m, boot)) {
-        dev->broker_addr_ = m[1].str();
-        dev->namesrv_addr_ = m[2].str();
-      }
+      ParseBrokerBootLine(line, &dev->broker_addr_, &dev->namesrv_addr_);
     }
     if (!dev->broker_addr_.empty()) break;
     int64_t left_ms = (deadline - NowMicros()) / 1000;
@@ -257,6 +249,33 @@ int64_t DevServer::RssAnonBytes() const { return StatusField("RssAnon"); }
 int64_t DevServer::RssFileBytes() const { return StatusField("RssFile"); }
 
 // ---------------------------------------------------------------- ping-pong
+
+bool ParseBrokerBootLine(std::string_view line, std::string* broker_addr,
+                         std::string* namesrv_addr) {
+  constexpr std::string_view kStart = "The broker[";
+  constexpr std::string_view kBoot = "] boot success.";
+  constexpr std::string_view kNamesrv = " name server is ";
+  const size_t start = line.find(kStart);
+  if (start == std::string_view::npos) return false;
+  const size_t comma = line.find(", ", start + kStart.size());
+  const size_t boot = line.find(kBoot, start + kStart.size());
+  if (comma == std::string_view::npos || boot == std::string_view::npos || comma > boot) {
+    return false;
+  }
+  const std::string_view broker = line.substr(comma + 2, boot - comma - 2);
+  const size_t ns = line.find(kNamesrv, boot);
+  if (ns == std::string_view::npos) return false;
+  std::string_view namesrv = line.substr(ns + kNamesrv.size());
+  namesrv = namesrv.substr(0, namesrv.find_first_of(" \t\r"));
+  const size_t colon = broker.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == broker.size() ||
+      broker.find_first_not_of("0123456789.:") != std::string_view::npos || namesrv.empty()) {
+    return false;
+  }
+  *broker_addr = std::string(broker);
+  *namesrv_addr = std::string(namesrv);
+  return true;
+}
 
 Result<PingPongResult> MeasurePingPong(int body_bytes, double seconds) {
   constexpr int32_t kEchoCode = 9999;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -106,6 +107,12 @@ class DevServer {
   std::string namesrv_addr_;
   std::string broker_addr_;
 };
+
+// Reads `ternmq dev`'s boot line, "The broker[<name>, <ip:port>] boot success.
+// serializeType=JSON and name server is <addr>", into the two addresses; false
+// (outputs untouched) for any other line.
+bool ParseBrokerBootLine(std::string_view line, std::string* broker_addr,
+                         std::string* namesrv_addr);
 
 // Round trips per second of `body_bytes` request + response between an
 // RpcClient and an in-process RpcServer echo handler over loopback TCP, one at

@@ -49,6 +49,27 @@ TEST_CASE("raw ping-pong baseline measures blocking-socket round trips over loop
   CHECK(odd->round_trips_per_s > 0);
 }
 
+TEST_CASE("the broker's boot line gives the broker and nameserver addresses") {
+  std::string broker;
+  std::string namesrv;
+  CHECK(ParseBrokerBootLine(
+      "2026-11-22 10:00:00.000 INFO  [main] broker.cc:1 The broker[broker-a, 127.0.0.1:41234] "
+      "boot success. serializeType=JSON and name server is 127.0.0.1:9876",
+      &broker, &namesrv));
+  CHECK(broker == "127.0.0.1:41234");
+  CHECK(namesrv == "127.0.0.1:9876");
+  broker = "unchanged";
+  CHECK_FALSE(
+      ParseBrokerBootLine("The broker[broker-a, 127.0.0.1:41234] is starting", &broker, &namesrv));
+  CHECK_FALSE(
+      ParseBrokerBootLine("The broker[broker-a, host:x] boot success. serializeType=JSON "
+                          "and name server is 127.0.0.1:9876",
+                          &broker, &namesrv));
+  CHECK_FALSE(ParseBrokerBootLine("The broker[broker-a, 127.0.0.1:1] boot success. no nameserver",
+                                  &broker, &namesrv));
+  CHECK(broker == "unchanged");
+}
+
 TEST_CASE("thousands separators") {
   CHECK(WithCommas(0) == "0");
   CHECK(WithCommas(999) == "999");
