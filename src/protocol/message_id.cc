@@ -81,14 +81,11 @@ Result<OffsetMessageId> DecodeOffsetMessageId(std::string_view id) {
 
 // ---- UNIQ_KEY ----
 
-namespace {
-
-// Local midnight of the first day of the month containing `secs`, moved by
-// `month_delta` months (mktime normalizes tm_mon past December), in ms.
-int64_t LocalMonthStartMs(time_t secs, int month_delta) {
+int64_t LocalMonthStartMs(int64_t now_ms, int months) {
+  time_t secs = static_cast<time_t>(now_ms / 1000);
   struct tm tm_local{};
   localtime_r(&secs, &tm_local);
-  tm_local.tm_mon += month_delta;
+  tm_local.tm_mon += months;  // mktime normalizes past December
   tm_local.tm_mday = 1;
   tm_local.tm_hour = 0;
   tm_local.tm_min = 0;
@@ -96,8 +93,6 @@ int64_t LocalMonthStartMs(time_t secs, int month_delta) {
   tm_local.tm_isdst = -1;
   return static_cast<int64_t>(mktime(&tm_local)) * 1000;
 }
-
-}  // namespace
 
 int64_t MillisSinceMonthStart(int64_t now_ms) {
   // localtime_r + mktime cost a few microseconds per call (glibc re-checks
@@ -108,9 +103,8 @@ int64_t MillisSinceMonthStart(int64_t now_ms) {
   thread_local int64_t month_start_ms = 0;
   thread_local int64_t next_month_start_ms = 0;
   if (now_ms < month_start_ms || now_ms >= next_month_start_ms) {
-    time_t secs = static_cast<time_t>(now_ms / 1000);
-    month_start_ms = LocalMonthStartMs(secs, 0);
-    next_month_start_ms = LocalMonthStartMs(secs, 1);
+    month_start_ms = LocalMonthStartMs(now_ms, 0);
+    next_month_start_ms = LocalMonthStartMs(now_ms, 1);
   }
   return now_ms - month_start_ms;
 }

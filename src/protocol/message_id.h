@@ -51,7 +51,11 @@ class UniqueIdGenerator {
 };
 
 // Milliseconds since 00:00 of the first day of the month containing `now_ms`, local time.
+// Each thread caches the month's bounds (see the .cc).
 int64_t MillisSinceMonthStart(int64_t now_ms);
+// Local 00:00 of the first day of the month containing `now_ms`, moved by
+// `months`, in ms since the epoch; computed afresh on every call.
+int64_t LocalMonthStartMs(int64_t now_ms, int months);
 
 // Java String.hashCode of the UTF-16 encoding of `utf8` (surrogate pairs for non-BMP;
 // invalid UTF-8 bytes count as U+FFFD). 32-bit wrap-around.

@@ -332,21 +332,12 @@ Result<PingPongResult> MeasurePingPong(int body_bytes, double seconds) {
 
 namespace {
 
-// Reads or writes exactly `n` bytes on a blocking socket; false on error or EOF.
-bool ReadFull(int fd, char* p, size_t n) {
+// Moves exactly `n` bytes with `io` (::read or ::write) on a blocking socket;
+// false on error or EOF.
+template <typename Io, typename Ptr>
+bool AllBytes(Io io, int fd, Ptr p, size_t n) {
   while (n > 0) {
-    ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-bool WriteFull(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t r = ::write(fd, p, n);
+    ssize_t r = io(fd, p, n);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
     p += r;
@@ -396,7 +387,7 @@ Result<PingPongResult> MeasureRawPingPong(int body_bytes, double seconds) {
   // Echoes until the client side shuts down its writing half.
   std::thread echo([fd = server.fd, n] {
     std::string buf(n, '\0');
-    while (ReadFull(fd, buf.data(), n) && WriteFull(fd, buf.data(), n)) {
+    while (AllBytes(::read, fd, buf.data(), n) && AllBytes(::write, fd, buf.data(), n)) {
     }
   });
   const std::string body(n, 'p');
@@ -405,7 +396,8 @@ Result<PingPongResult> MeasureRawPingPong(int body_bytes, double seconds) {
   Status failed;
   auto once = [&]() -> bool {
     const int64_t t0 = NowMicros();
-    if (!WriteFull(client.fd, body.data(), n) || !ReadFull(client.fd, back.data(), n)) {
+    if (!AllBytes(::write, client.fd, body.data(), n) ||
+        !AllBytes(::read, client.fd, back.data(), n)) {
       failed = Status::IoError("raw ping-pong: connection lost");
       return false;
     }

@@ -2,7 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <ctime>
 #include <set>
 
 namespace tern::protocol {
@@ -38,41 +37,14 @@ TEST_CASE("malformed offset msgIds are rejected") {
   CHECK_FALSE(DecodeOffsetMessageId("7F00000100002A9F00000000000004DZ").ok());
 }
 
-// The uncached computation, for comparison with MillisSinceMonthStart's cache.
-int64_t ReferenceMillisSinceMonthStart(int64_t now_ms) {
-  time_t secs = static_cast<time_t>(now_ms / 1000);
-  struct tm t {};
-  localtime_r(&secs, &t);
-  t.tm_mday = 1;
-  t.tm_hour = 0;
-  t.tm_min = 0;
-  t.tm_sec = 0;
-  t.tm_isdst = -1;
-  return now_ms - static_cast<int64_t>(mktime(&t)) * 1000;
-}
-
-// First millisecond of the local month after the one containing `now_ms`.
-int64_t NextLocalMonthStartMs(int64_t now_ms) {
-  time_t secs = static_cast<time_t>(now_ms / 1000);
-  struct tm t {};
-  localtime_r(&secs, &t);
-  t.tm_mon += 1;
-  t.tm_mday = 1;
-  t.tm_hour = 0;
-  t.tm_min = 0;
-  t.tm_sec = 0;
-  t.tm_isdst = -1;
-  return static_cast<int64_t>(mktime(&t)) * 1000;
-}
-
 TEST_CASE("millis since month start stays right across month boundaries, both ways") {
   const int64_t base = 1700000000000;                              // 2023-11-14
-  const int64_t boundary = NextLocalMonthStartMs(base);            // 2023-12-01
-  const int64_t after_year_end = NextLocalMonthStartMs(boundary);  // 2024-01-01
+  const int64_t boundary = LocalMonthStartMs(base, 1);             // 2023-12-01
+  const int64_t after_year_end = LocalMonthStartMs(boundary, 1);   // 2024-01-01
   for (int64_t t : {base, boundary - 1, boundary, boundary + 1, base + 5, boundary - 1,
                     after_year_end, after_year_end - 1, int64_t{0} + 86400000, base}) {
     CAPTURE(t);
-    CHECK(MillisSinceMonthStart(t) == ReferenceMillisSinceMonthStart(t));
+    CHECK(MillisSinceMonthStart(t) == t - LocalMonthStartMs(t, 0));  // uncached
   }
   CHECK(MillisSinceMonthStart(boundary) == 0);
   CHECK(MillisSinceMonthStart(boundary - 1) > 27LL * 86400 * 1000);
