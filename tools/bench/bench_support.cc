@@ -248,8 +248,6 @@ int64_t DevServer::RssBytes() const { return StatusField("VmRSS"); }
 int64_t DevServer::RssAnonBytes() const { return StatusField("RssAnon"); }
 int64_t DevServer::RssFileBytes() const { return StatusField("RssFile"); }
 
-// ---------------------------------------------------------------- ping-pong
-
 bool ParseBrokerBootLine(std::string_view line, std::string* broker_addr,
                          std::string* namesrv_addr) {
   constexpr std::string_view kStart = "The broker[";
@@ -276,6 +274,8 @@ bool ParseBrokerBootLine(std::string_view line, std::string* broker_addr,
   *namesrv_addr = std::string(namesrv);
   return true;
 }
+
+// ---------------------------------------------------------------- ping-pong
 
 Result<PingPongResult> MeasurePingPong(int body_bytes, double seconds) {
   constexpr int32_t kEchoCode = 9999;
