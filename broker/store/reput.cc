@@ -155,7 +155,8 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write, int64_t max_
     }
     if (*step == CommitLogScanner::Step::kEnd) break;
     // A new batch's clock starts before the listener hears of the record.
-    const int64_t dispatched_ms = index_pending_records_ == 0 ? clock_.MonotonicMs() : 0;
+    const bool starts_batch = index_ != nullptr && index_pending_records_ == 0;
+    const int64_t dispatched_ms = starts_batch ? clock_.MonotonicMs() : 0;
     Status s = DispatchRecord(view, &index_pending_);
     if (!s.ok()) {
       failure = s;
@@ -164,9 +165,8 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write, int64_t max_
     ++records;
     reput_from_.store(scanner.position().value());
     // Without a key index there is nothing to hold back (nor to wake anyone for).
-    if (index_ != nullptr && index_pending_records_++ == 0) {
-      index_pending_since_ms_ = dispatched_ms;
-    }
+    if (index_ != nullptr) ++index_pending_records_;
+    if (starts_batch) index_pending_since_ms_ = dispatched_ms;
     if (index_write != IndexWrite::kDefer &&
         index_pending_records_ >= options_.index_batch_records) {
       failure = CommitIndexPending();
