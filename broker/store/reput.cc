@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "src/base/check.h"
 #include "src/base/logging.h"
 #include "src/base/properties.h"
 #include "src/protocol/message_codec.h"
@@ -189,11 +190,10 @@ Result<int64_t> ReputService::RunOnceLocked(IndexWrite index_write, int64_t max_
 }
 
 Status ReputService::CommitIndexPending() {
+  // Rows are pending only with a key index (DispatchRecord adds none without
+  // one), and every caller checks index_pending_records_ > 0.
+  TERN_CHECK(index_ != nullptr) << "key-index rows pending without a key index";
   index_pending_records_ = 0;
-  if (index_ == nullptr) {
-    index_pending_.clear();
-    return Status::Ok();
-  }
   Status s = index_->Add(index_pending_, reput_from());
   index_pending_.clear();
   return s;
@@ -268,15 +268,11 @@ void ReputService::ThreadMain() {
         wait_ms = IndexDue() ? 0 : std::clamp<int64_t>(due, 1, wait_ms);
       }
     }
-    // After a failure nothing advances reput_from, so this wait times out (or
-    // is woken by Stop) instead of spinning.
-    const auto wait = std::chrono::milliseconds(wait_ms);
-    // stop_ ends the wait even if Stop() woke the readers before it began.
-    if (failed) {
-      log_.WaitForData(log_.WrittenEnd(), wait, &stop_);
-    } else {
-      log_.WaitForData(reput_from(), wait, &stop_);
-    }
+    // After a failure nothing advances reput_from, so the wait is for data
+    // past the written end: it times out (or is woken by Stop) instead of
+    // spinning. stop_ ends the wait even if Stop() woke the readers before it began.
+    log_.WaitForData(failed ? log_.WrittenEnd() : reput_from(), std::chrono::milliseconds(wait_ms),
+                     &stop_);
   }
   if (error().ok()) FlushQueues().IgnoreError();  // best effort; Close() flushes again
 }

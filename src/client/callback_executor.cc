@@ -12,7 +12,7 @@ void CallbackExecutor::Start(int threads) {
   TERN_CHECK(!running_ && !stopping_) << "CallbackExecutor started twice";
   running_ = true;
   workers_count_ = std::max(threads, 1);
-  for (int i = 0; i < std::max(threads, 1); ++i) {
+  for (int i = 0; i < workers_count_; ++i) {
     workers_.emplace_back([this, i] { Run(i); });
     worker_ids_.push_back(workers_.back().get_id());
   }

@@ -618,26 +618,29 @@ Result<BenchTarget> StartTargetProcess(const ClientBenchArgs& args) {
   return t;
 }
 
+namespace {
+
+// Prints one baseline line, "baseline: loopback ping-pong of 1 KiB<how>: ...",
+// and returns its round trips/s (0 when it failed).
+double ReportBaseline(const char* how, const Result<PingPongResult>& r) {
+  if (!r.ok()) {
+    std::printf("baseline: loopback ping-pong of 1 KiB%s failed: %s\n", how,
+                r.status().ToString().c_str());
+    return 0;
+  }
+  std::printf("baseline: loopback ping-pong of 1 KiB%s: %s round trips/s, p50 %lld us\n", how,
+              WithCommas(static_cast<int64_t>(r->round_trips_per_s)).c_str(),
+              static_cast<long long>(r->p50_us));
+  return r->round_trips_per_s;
+}
+
+}  // namespace
+
 Baseline RunBaseline(const ClientBenchArgs& args) {
   Baseline b;
   if (args.baseline_s <= 0) return b;
-  if (auto raw = MeasureRawPingPong(1024, args.baseline_s); raw.ok()) {
-    b.raw = raw->round_trips_per_s;
-    std::printf(
-        "baseline: loopback ping-pong of 1 KiB, blocking sockets: %s round trips/s, p50 %lld us\n",
-        WithCommas(static_cast<int64_t>(b.raw)).c_str(), static_cast<long long>(raw->p50_us));
-  } else {
-    std::printf("baseline: raw ping-pong failed: %s\n", raw.status().ToString().c_str());
-  }
-  if (auto pp = MeasurePingPong(1024, args.baseline_s); pp.ok()) {
-    b.remoting = pp->round_trips_per_s;
-    std::printf(
-        "baseline: loopback ping-pong of 1 KiB through src/remoting: %s round trips/s, "
-        "p50 %lld us\n",
-        WithCommas(static_cast<int64_t>(b.remoting)).c_str(), static_cast<long long>(pp->p50_us));
-  } else {
-    std::printf("baseline: ping-pong failed: %s\n", pp.status().ToString().c_str());
-  }
+  b.raw = ReportBaseline(", blocking sockets", MeasureRawPingPong(1024, args.baseline_s));
+  b.remoting = ReportBaseline(" through src/remoting", MeasurePingPong(1024, args.baseline_s));
   return b;
 }
 

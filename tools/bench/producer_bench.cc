@@ -197,15 +197,13 @@ int RunProducerBench(int argc, char** argv) {
       static_cast<long long>(total.p50), static_cast<long long>(total.p99),
       static_cast<long long>(total.max), total.mean, static_cast<long long>(c.failed.load()),
       drained ? "" : " (async sends still pending)");
-  if (baseline.remoting > 0) {
-    std::printf("ratio: %.2f x the ping-pong rate through src/remoting (%s round trips/s)\n",
-                tps / baseline.remoting,
-                WithCommas(static_cast<int64_t>(baseline.remoting)).c_str());
-  }
-  if (baseline.raw > 0) {
-    std::printf("ratio: %.2f x the blocking-socket ping-pong rate (%s round trips/s)\n",
-                tps / baseline.raw, WithCommas(static_cast<int64_t>(baseline.raw)).c_str());
-  }
+  auto print_ratio = [tps](const char* what, double rate) {
+    if (rate <= 0) return;  // skipped or failed
+    std::printf("ratio: %.2f x the %s (%s round trips/s)\n", tps / rate, what,
+                WithCommas(static_cast<int64_t>(rate)).c_str());
+  };
+  print_ratio("ping-pong rate through src/remoting", baseline.remoting);
+  print_ratio("blocking-socket ping-pong rate", baseline.raw);
   PrintBrokerCost(target->dev.get(), cpu_before, ok);
   producer->Shutdown();
   if (target->dev) target->dev->Stop();
