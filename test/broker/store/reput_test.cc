@@ -270,6 +270,10 @@ struct Arrivals {
     std::lock_guard lock(mu);
     return count;
   }
+  int64_t OnTestThread() {
+    std::lock_guard lock(mu);
+    return on_test_thread;
+  }
 };
 
 TEST_CASE("the dispatch thread follows new appends until stopped") {
@@ -400,18 +404,11 @@ TEST_CASE("without a key index TryDispatch never leaves index work to the thread
   while (n < 20 || (inline_done == 0 && n < 500)) {
     f.Put("T", 0, "", "key-" + std::to_string(n));
     ++n;
-    int64_t before = 0;
-    {
-      std::lock_guard lock(arrivals.mu);
-      before = arrivals.on_test_thread;
-    }
+    const int64_t before = arrivals.OnTestThread();
     const bool done = reput.TryDispatch();
-    {
-      std::lock_guard lock(arrivals.mu);
-      if (arrivals.on_test_thread > before) {
-        CHECK(done);
-        if (done) ++inline_done;
-      }
+    if (arrivals.OnTestThread() > before) {
+      CHECK(done);
+      if (done) ++inline_done;
     }
     REQUIRE(arrivals.WaitFor(n));
   }
@@ -432,11 +429,9 @@ TEST_CASE("TryDispatch takes at most one batch of a backlog and leaves the rest 
   for (int i = 0; i < 40; ++i) f.Put("T", 0, "", "");
   reput.Start();
   CHECK_FALSE(reput.TryDispatch());  // a backlog is never all done here
-  {
-    std::lock_guard lock(arrivals.mu);
-    // The lock was the thread's, or one batch was done here.
-    CHECK((arrivals.on_test_thread == 0 || arrivals.on_test_thread == 16));
-  }
+  // The lock was the thread's, or one batch was done here.
+  const int64_t here = arrivals.OnTestThread();
+  CHECK((here == 0 || here == 16));
   CHECK(arrivals.WaitFor(40));
   reput.Stop();
   CHECK(arrivals.Count() == 40);

@@ -9,28 +9,15 @@
 #include <thread>
 #include <vector>
 
+#include "test/src/net/wait_util.h"
+
 namespace tern::client {
 namespace {
 
-// Counts finished tasks; waits for a count with a deadline (so a lost wake-up
-// fails the test instead of hanging it).
-class Done {
- public:
-  void Add() {
-    std::lock_guard<std::mutex> l(mu_);
-    ++n_;
-    cv_.notify_all();
-  }
-  bool WaitFor(int n) {
-    std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_for(l, std::chrono::seconds(10), [&] { return n_ >= n; });
-  }
+using tern::testing::Counter;
 
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int n_ = 0;
-};
+// Deadline for every wait below: a lost wake-up fails the test instead of hanging it.
+constexpr int kWaitMs = 10'000;
 
 TEST_CASE("one callback thread runs tasks in posting order, off the posting thread") {
   CallbackExecutor executor("cb-test");
@@ -77,14 +64,14 @@ TEST_CASE("InWorkerThread is true inside a task only") {
 TEST_CASE("an idle worker is woken for every post, also between bursts and from a task") {
   CallbackExecutor executor("cb-test");
   executor.Start(1);
-  Done done;
+  Counter done;
   for (int round = 1; round <= 50; ++round) {
     executor.Post([&] { done.Add(); });
-    REQUIRE(done.WaitFor(round));  // the worker went idle again before the next post
+    REQUIRE(done.WaitFor(round, kWaitMs));  // the worker went idle again before the next post
   }
   // Posted while the only worker is busy: it takes the task after the current batch.
   executor.Post([&] { executor.Post([&] { done.Add(); }); });
-  CHECK(done.WaitFor(51));
+  CHECK(done.WaitFor(51, kWaitMs));
   executor.Stop();
 }
 
@@ -95,7 +82,7 @@ TEST_CASE("with several workers, a task posted while all are busy runs when one 
   std::condition_variable cv;
   bool release = false;
   int blocked = 0;
-  Done done;
+  Counter done;
   for (int i = 0; i < 2; ++i) {
     executor.Post([&] {
       std::unique_lock<std::mutex> l(mu);
@@ -116,7 +103,7 @@ TEST_CASE("with several workers, a task posted while all are busy runs when one 
     release = true;
   }
   cv.notify_all();
-  CHECK(done.WaitFor(3));  // before Stop, which would drain it anyway
+  CHECK(done.WaitFor(3, kWaitMs));  // before Stop, which would drain it anyway
   executor.Stop();
 }
 
