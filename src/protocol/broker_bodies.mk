@@ -6,7 +6,8 @@ protocol_SRCS += src/protocol/header_fields.cc src/protocol/subscription_data.cc
                  src/protocol/lock_batch_body.cc src/protocol/connection_body.cc \
                  src/protocol/send_headers.cc src/protocol/pull_headers.cc
 TESTS += broker_bodies
-broker_bodies_TEST_SRCS := test/src/protocol/heartbeat_data_test.cc \
+broker_bodies_TEST_SRCS := test/src/protocol/header_fields_test.cc \
+                           test/src/protocol/heartbeat_data_test.cc \
                            test/src/protocol/broker_bodies_test.cc \
                            test/src/protocol/send_headers_test.cc \
                            test/src/protocol/pull_headers_test.cc

@@ -30,7 +30,10 @@ class Scanner {
   }
 
  private:
-  bool Member(const std::string& key, RemotingCommand* cmd) {
+  bool Member(const std::string& name, RemotingCommand* cmd) {
+    // string_view equality checks the length before any byte (std::string ==
+    // const char* compares bytes first): one header has seven of these keys.
+    const std::string_view key(name);
     if (key == "extFields") return ExtFields(cmd);
     Scalar v;
     if (!Value(&v)) return false;
