@@ -127,7 +127,7 @@ Status ConsumeQueue::Recover(std::vector<SegmentRef> files) {
     max = files.back()->start_offset() / kCqUnitSize;
   }
   int64_t min = files.front()->start_offset() / kCqUnitSize;
-  flushed_pos_ = max * kCqUnitSize;
+  flushed_pos_.store(max * kCqUnitSize);
   {
     std::lock_guard lock(mu_);
     files_ = std::move(files);
@@ -321,7 +321,7 @@ Status ConsumeQueue::TruncateFrom(PhysicalOffset end) {
   max_offset_.store(new_max, std::memory_order_release);
   max_physical_end_.store(phys_end, std::memory_order_release);
   if (min > new_max) min_offset_.store(new_max, std::memory_order_release);
-  flushed_pos_ = std::min(flushed_pos_, cut);
+  if (flushed_pos_.load() > cut) flushed_pos_.store(cut);
   return Status::Ok();
 }
 
@@ -378,19 +378,22 @@ Result<int> ConsumeQueue::DeleteFilesBelow(PhysicalOffset log_min) {
 
 Status ConsumeQueue::Flush() {
   const int64_t written = max_offset_.load(std::memory_order_acquire) * kCqUnitSize;
-  if (written <= flushed_pos_) return Status::Ok();
+  const int64_t flushed = flushed_pos_.load();
+  if (written <= flushed) return Status::Ok();
   std::vector<SegmentRef> files;
   {
     std::lock_guard lock(mu_);
     files = files_;
   }
   for (const SegmentRef& f : files) {
-    int64_t begin = std::max(flushed_pos_, f->start_offset());
+    int64_t begin = std::max(flushed, f->start_offset());
     int64_t end = std::min(written, f->end_offset());
     if (begin >= end) continue;
     TERN_RETURN_IF_ERROR(f->Sync(begin - f->start_offset(), end - f->start_offset()));
   }
-  flushed_pos_ = written;
+  // Unless a Destroy or TruncateFrom lowered it meanwhile: theirs stands.
+  int64_t expected = flushed;
+  flushed_pos_.compare_exchange_strong(expected, written);
   return Status::Ok();
 }
 
@@ -403,7 +406,7 @@ Status ConsumeQueue::Destroy() {
   max_offset_.store(0, std::memory_order_release);
   min_offset_.store(0, std::memory_order_release);
   max_physical_end_.store(0, std::memory_order_release);
-  flushed_pos_ = 0;
+  flushed_pos_.store(0);
   for (auto& f : files) TERN_RETURN_IF_ERROR(f->MarkDeleted());
   return Status::Ok();
 }

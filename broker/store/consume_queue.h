@@ -146,7 +146,9 @@ class ConsumeQueue {
   std::atomic<int64_t> min_offset_{0};
   std::atomic<int64_t> max_offset_{0};
   std::atomic<int64_t> max_physical_end_{0};
-  int64_t flushed_pos_ = 0;  // byte position synced so far; writer thread only
+  // Byte position synced so far. Flush (one call at a time) advances it;
+  // TruncateFrom and Destroy, which may run beside a Flush, lower it.
+  std::atomic<int64_t> flushed_pos_{0};
 };
 
 // Reads/writes one unit at `p`.

@@ -200,20 +200,27 @@ Status ReputService::CommitIndexPending() {
 }
 
 Status ReputService::FlushQueues() {
-  std::lock_guard lock(dispatch_mu_);
-  return FlushQueuesLocked();
-}
-
-Status ReputService::FlushQueuesLocked() {
-  if (index_pending_records_ > 0 && error().ok()) {
-    Status s = CommitIndexPending();
-    if (!s.ok()) {
-      SetError(s);
-      return s;
+  std::lock_guard flush_lock(flush_mu_);
+  PhysicalOffset position;
+  int64_t store_ts = 0;
+  {
+    std::lock_guard lock(dispatch_mu_);
+    if (index_pending_records_ > 0 && error().ok()) {
+      Status s = CommitIndexPending();
+      if (!s.ok()) {
+        SetError(s);
+        return s;
+      }
     }
+    position = reput_from();
+    store_ts = last_store_timestamp_;
   }
-  const PhysicalOffset position = reput_from();
-  const int64_t store_ts = last_store_timestamp_;
+  // The syncs take milliseconds; without the dispatch lock the writer
+  // thread's TryDispatch goes on making new messages pullable meanwhile
+  // (holding it put a stall into every consumer once a second). Every unit and
+  // index row of a record below `position` was written before the lock was
+  // released, so the syncs below cover them; later ones may be synced too,
+  // but the checkpoint claims `position` only.
   TERN_RETURN_IF_ERROR(queues_.FlushAll());
   if (index_ != nullptr) TERN_RETURN_IF_ERROR(index_->Sync());
   if (checkpoint_ != nullptr && store_ts > 0) {
@@ -251,15 +258,17 @@ void ReputService::ThreadMain() {
   while (!stop_.load()) {
     bool failed = !error().ok();
     int64_t wait_ms = options_.idle_wait_ms;
+    if (const int64_t t = clock_.MonotonicMs();
+        !failed && t - last_flush_ms_ >= options_.flush_interval_ms) {
+      last_flush_ms_ = t;
+      Status s = FlushQueues();
+      if (!s.ok()) SetError(s.WithContext("flush consume queues"));
+      failed = !error().ok();
+    }
     {
       std::lock_guard lock(dispatch_mu_);
       if (!failed) failed = !RunOnceLocked(IndexWrite::kDue).ok();
       const int64_t now = clock_.MonotonicMs();
-      if (!failed && now - last_flush_ms_ >= options_.flush_interval_ms) {
-        last_flush_ms_ = now;
-        Status s = FlushQueuesLocked();
-        if (!s.ok()) SetError(s.WithContext("flush consume queues"));
-      }
       // Index rows held back for a batch are written by their deadline even
       // if nothing else arrives; rows the writer thread left (TryDispatch)
       // may already be due.

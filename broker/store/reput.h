@@ -13,12 +13,15 @@
 //   TERN_RETURN_IF_ERROR(reput.RunOnce().status());  // catch up, on this thread
 //   reput.Start();                                     // then follow on its own
 //
-// Threads: dispatching (RunOnce, FlushQueues, TryDispatch and the service
-// thread's rounds) is serialized by one dispatch lock, so "the dispatcher" is
+// Threads: dispatching (RunOnce, TryDispatch and the service thread's
+// rounds) is serialized by one dispatch lock, so "the dispatcher" is
 // whichever thread holds it: the service thread, the caller of RunOnce (tests
 // and recovery, before Start / after Stop), or the CommitLog's writer thread,
 // which calls TryDispatch when it has nothing else queued (CommitLog::
 // SetIdleDispatch) and so saves the service thread a wake-up per message.
+// FlushQueues (the service thread's, once a flush interval) holds the
+// dispatch lock only to write pending index rows and read the position; its
+// syncs run under a flush lock of their own while dispatch goes on.
 // Any thread may read reput_from() and error(). Failures (a queue write
 // failing, a corrupt record below the written end) are sticky: dispatch stops
 // at the failing record and error() reports why.
@@ -140,7 +143,6 @@ class ReputService {
   // index_batch_records are pending, or the oldest pending one has waited
   // index_commit_delay_ms. REQUIRES dispatch_mu_.
   bool IndexDue() const;
-  Status FlushQueuesLocked();  // commits pending index rows first; REQUIRES dispatch_mu_
   // Writes the pending key-index rows with IndexedEnd = reput_from(). REQUIRES dispatch_mu_.
   Status CommitIndexPending();
   Status DispatchRecord(const LogView& view, std::vector<meta::KeyIndexEntry>* index_batch);
@@ -155,11 +157,13 @@ class ReputService {
   const ReputOptions options_;
   MessageArrivalListener listener_;
 
-  // The dispatch lock: held by whoever dispatches or flushes.
+  // Serializes FlushQueues calls (taken before dispatch_mu_, never after).
+  std::mutex flush_mu_;
+  // The dispatch lock: held by whoever dispatches.
   mutable std::mutex dispatch_mu_;
   std::atomic<int64_t> reput_from_{0};  // written under dispatch_mu_; read by anyone
   int64_t last_store_timestamp_ = 0;    // GUARDED_BY(dispatch_mu_): of the last record dispatched
-  int64_t last_flush_ms_ = 0;           // GUARDED_BY(dispatch_mu_)
+  int64_t last_flush_ms_ = 0;           // service thread (set by Start before it runs)
   bool running_ = false;                // GUARDED_BY(dispatch_mu_): between Start and Stop
   // Key-index rows of dispatched records not yet written, GUARDED_BY(dispatch_mu_).
   std::vector<meta::KeyIndexEntry> index_pending_;

@@ -418,6 +418,53 @@ TEST_CASE("without a key index TryDispatch never leaves index work to the thread
   CHECK(reput.error().ok());
 }
 
+TEST_CASE(
+    "a consume-queue flush in progress does not hold up TryDispatch and claims only what it "
+    "synced") {
+  Fixture f;
+  Arrivals arrivals;
+  ReputOptions o;
+  o.idle_wait_ms = 5;
+  o.flush_interval_ms = 1000;  // the manual clock decides when the thread flushes
+  ReputService reput(*f.log, *f.queues, nullptr, f.checkpoint.get(), f.clock, o);
+  reput.set_listener(arrivals.Listener());
+  // Declared after `reput`, so destroyed (releasing a held sync) before it stops.
+  struct OpenGate {
+    FaultInjectingFileIo& io;
+    ~OpenGate() { io.ReleaseSyncs(); }
+  } open_gate{f.queue_io};
+
+  f.Put("T", 0, "", "");
+  reput.Start();
+  REQUIRE(arrivals.WaitFor(1));
+  const PhysicalOffset synced_end = reput.reput_from();
+  // The thread's next flush blocks in its consume-queue sync.
+  f.queue_io.HoldSyncs();
+  f.clock.AdvanceMs(1000);
+  REQUIRE(f.queue_io.WaitForHeldSync(10'000));
+
+  // Meanwhile the writer thread's dispatch goes on (Put moves the clock 10 ms:
+  // no second flush starts).
+  for (int64_t n = 2; n <= 4; ++n) {
+    f.Put("T", 0, "", "");
+    CHECK(reput.TryDispatch());
+    CHECK(f.queues->Find("T", QueueId(0))->max_offset() == QueueOffset(n));
+  }
+  CHECK(arrivals.OnTestThread() == 3);
+
+  // The held flush claims the records dispatched before it began, not the
+  // three dispatched while it synced; the next one claims those.
+  f.queue_io.ReleaseSyncs();
+  CHECK(tern::testing::WaitUntil([&] { return f.checkpoint->consume_queue_offset() == synced_end; },
+                                 10'000, 2));
+  CHECK(f.checkpoint->consume_queue_offset() == synced_end);
+  f.clock.AdvanceMs(1000);
+  CHECK(tern::testing::WaitUntil(
+      [&] { return f.checkpoint->consume_queue_offset() == f.log->WrittenEnd(); }, 10'000, 2));
+  reput.Stop();
+  CHECK(reput.error().ok());
+}
+
 TEST_CASE("TryDispatch takes at most one batch of a backlog and leaves the rest to the thread") {
   Fixture f(1 << 20);
   ReputOptions o;
