@@ -2,10 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "test/util/temp_dir.h"
+#include "test/util/wait.h"
 
 namespace tern::meta {
 namespace {
@@ -25,6 +31,49 @@ TEST_CASE("meta db keeps each column's data across reopen") {
   CHECK(*(*db)->Get(Column::kCursors, "k").value() == "cursors");
   CHECK(*(*db)->Get(Column::kKeyIndex, "k").value() == "index");
   CHECK_FALSE((*db)->Get(Column::kSubscriptionGroups, "k").value().has_value());
+}
+
+// The nice value of this process's thread named `name`, nullopt if there is none.
+std::optional<int> NiceOfThread(const std::string& name) {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string c;
+    std::getline(comm, c);
+    if (c != name) continue;
+    std::ifstream stat_file(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    // Fields after the parenthesized name: state is field 3, nice is field 19.
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {
+    }
+    return std::stoi(field);
+  }
+  return std::nullopt;
+}
+
+TEST_CASE("meta db memtable flushes run on a niced background thread") {
+  testing::TempDir dir;
+  MetaDb::Options options;
+  options.write_buffer_size = 64 << 10;  // a flush every few hundred rows below
+  auto db = MetaDb::Open(dir.Sub("meta"), options);
+  REQUIRE(db.ok());
+  const std::string value(512, 'v');
+  int rows = 0;
+  bool writes_ok = true;
+  // A flush thread lowers its priority before its first job; write until one has run.
+  auto write_more_until_niced = [&] {
+    for (int i = 0; i < 256 && writes_ok; ++i) {
+      writes_ok =
+          (*db)
+              ->Put(Column::kKeyIndex, "k" + std::to_string(rows++), value, Durability::kAsync)
+              .ok();
+    }
+    return !writes_ok || NiceOfThread("rocksdb:high").value_or(0) == 19;
+  };
+  tern::testing::WaitUntil(write_more_until_niced, 10'000, 1);
+  REQUIRE(writes_ok);
+  CHECK(NiceOfThread("rocksdb:high") == std::optional<int>(19));
 }
 
 TEST_CASE("a second open of the same meta db is refused as unavailable") {
