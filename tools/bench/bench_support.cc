@@ -43,11 +43,40 @@ LatencyHistogram::Counts::Counts() : buckets(new std::atomic<int64_t>[kBuckets])
 
 void LatencyHistogram::Counts::Record(size_t bucket, int64_t micros) {
   buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  count.fetch_add(1, std::memory_order_relaxed);
   sum.fetch_add(micros, std::memory_order_relaxed);
   int64_t m = max.load(std::memory_order_relaxed);
   while (micros > m && !max.compare_exchange_weak(m, micros, std::memory_order_relaxed)) {
   }
+}
+
+void LatencyHistogram::Counts::Reset() {
+  for (size_t i = 0; i < kBuckets; ++i) buckets[i].store(0, std::memory_order_relaxed);
+  sum.store(0, std::memory_order_relaxed);
+  max.store(0, std::memory_order_relaxed);
+}
+
+LatencyHistogram::Summary LatencyHistogram::Counts::Summarize() const {
+  Summary s;
+  for (size_t i = 0; i < kBuckets; ++i) s.count += buckets[i].load(std::memory_order_relaxed);
+  s.max = max.load(std::memory_order_relaxed);
+  if (s.count == 0) return s;
+  s.mean = static_cast<double>(sum.load(std::memory_order_relaxed)) / static_cast<double>(s.count);
+  const int64_t want50 = (s.count + 1) / 2;
+  const int64_t want99 = std::max<int64_t>(1, (s.count * 99 + 99) / 100);
+  int64_t seen = 0;
+  bool have50 = false;
+  for (size_t i = 0; i < kBuckets; ++i) {
+    seen += buckets[i].load(std::memory_order_relaxed);
+    if (!have50 && seen >= want50) {
+      s.p50 = std::min(ValueOf(i), s.max);
+      have50 = true;
+    }
+    if (seen >= want99) {
+      s.p99 = std::min(ValueOf(i), s.max);
+      break;
+    }
+  }
+  return s;
 }
 
 LatencyHistogram::LatencyHistogram() = default;
@@ -67,57 +96,34 @@ int64_t LatencyHistogram::ValueOf(size_t bucket) {
 void LatencyHistogram::Record(int64_t micros) {
   size_t b = BucketOf(micros);
   if (micros < 0) micros = 0;
-  interval_.Record(b, micros);
   total_.Record(b, micros);
-}
-
-LatencyHistogram::Summary LatencyHistogram::Summarize(const std::vector<int64_t>& buckets,
-                                                      int64_t count, int64_t sum, int64_t max) {
-  Summary s;
-  s.count = count;
-  s.max = max;
-  if (count == 0) return s;
-  s.mean = static_cast<double>(sum) / static_cast<double>(count);
-  const int64_t want50 = (count + 1) / 2;
-  const int64_t want99 = std::max<int64_t>(1, (count * 99 + 99) / 100);
-  int64_t seen = 0;
-  bool have50 = false;
-  for (size_t i = 0; i < buckets.size(); ++i) {
-    seen += buckets[i];
-    if (!have50 && seen >= want50) {
-      s.p50 = std::min(ValueOf(i), max);
-      have50 = true;
+  // Enter a slot, then check it is still the active one (both seq_cst, as is
+  // TakeInterval's switch-then-count): either TakeInterval sees this writer
+  // or this writer sees the switch and moves to the new slot.
+  while (true) {
+    const int slot = active_.load();
+    writers_[slot].fetch_add(1);
+    if (active_.load() == slot) {
+      interval_[slot].Record(b, micros);
+      writers_[slot].fetch_sub(1, std::memory_order_release);
+      return;
     }
-    if (seen >= want99) {
-      s.p99 = std::min(ValueOf(i), max);
-      break;
-    }
+    writers_[slot].fetch_sub(1, std::memory_order_release);
   }
-  return s;
 }
 
 LatencyHistogram::Summary LatencyHistogram::TakeInterval() {
-  std::vector<int64_t> b(kBuckets);
-  int64_t n = 0;
-  for (size_t i = 0; i < kBuckets; ++i) {
-    b[i] = interval_.buckets[i].exchange(0, std::memory_order_relaxed);
-    n += b[i];
-  }
-  interval_.count.exchange(0, std::memory_order_relaxed);
-  int64_t sum = interval_.sum.exchange(0, std::memory_order_relaxed);
-  int64_t max = interval_.max.exchange(0, std::memory_order_relaxed);
-  return Summarize(b, n, sum, max);
+  const int old = active_.load();
+  active_.store(1 - old);
+  // A writer that entered the old slot before the switch is one Record away
+  // from leaving it.
+  while (writers_[old].load(std::memory_order_acquire) != 0) std::this_thread::yield();
+  Summary s = interval_[old].Summarize();
+  interval_[old].Reset();
+  return s;
 }
 
-LatencyHistogram::Summary LatencyHistogram::Total() const {
-  std::vector<int64_t> b(kBuckets);
-  int64_t n = 0;
-  for (size_t i = 0; i < kBuckets; ++i) {
-    b[i] = total_.buckets[i].load(std::memory_order_relaxed);
-    n += b[i];
-  }
-  return Summarize(b, n, total_.sum.load(), total_.max.load());
-}
+LatencyHistogram::Summary LatencyHistogram::Total() const { return total_.Summarize(); }
 
 // ---------------------------------------------------------------- dev server
 

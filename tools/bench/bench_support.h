@@ -55,18 +55,26 @@ class LatencyHistogram {
   static constexpr size_t kBuckets = kExact + kCoarseBuckets;
   struct Counts {
     std::unique_ptr<std::atomic<int64_t>[]> buckets;
-    std::atomic<int64_t> count{0};
     std::atomic<int64_t> sum{0};
     std::atomic<int64_t> max{0};
     Counts();
     void Record(size_t bucket, int64_t micros);
+    Summary Summarize() const;
+    // Zeroes everything; no writer may be adding.
+    void Reset();
   };
   static size_t BucketOf(int64_t micros);
   static int64_t ValueOf(size_t bucket);
-  static Summary Summarize(const std::vector<int64_t>& buckets, int64_t count, int64_t sum,
-                           int64_t max);
 
-  Counts interval_;
+  // The interval figures live in two slots: Record adds to interval_[active_],
+  // and TakeInterval switches `active_`, waits until no writer is still in the
+  // old slot, then reads and clears it with plain loads and stores: about
+  // 0.1 ms here, where an atomic exchange of each of the 75,536 buckets (and a
+  // copy) took 0.5-0.9 ms of the reporting thread every second, on the cores
+  // the measured messages need.
+  Counts interval_[2];
+  std::atomic<int> active_{0};
+  std::atomic<int> writers_[2] = {0, 0};
   Counts total_;
 };
 

@@ -3,6 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace tern::bench {
 namespace {
 
@@ -30,6 +34,33 @@ TEST_CASE("latency histogram clamps to the coarse range and never reports above 
   CHECK(s.p50 >= 69'400);
   h.Record(-5);  // a clock step backwards counts as 0
   CHECK(h.Total().count == 2);
+}
+
+TEST_CASE("latency histogram intervals taken while threads record lose and repeat nothing") {
+  LatencyHistogram h;
+  constexpr int kThreads = 3;
+  constexpr int kPerThread = 200'000;
+  std::atomic<int> done{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&h, &done, t] {
+      for (int i = 0; i < kPerThread; ++i) h.Record(t * 1000 + i % 1000);
+      done.fetch_add(1);
+    });
+  }
+  int64_t taken = 0;
+  int takes = 0;
+  while (done.load() < kThreads) {
+    taken += h.TakeInterval().count;
+    ++takes;
+  }
+  for (auto& w : writers) w.join();
+  taken += h.TakeInterval().count;
+  CHECK(taken == int64_t{kThreads} * kPerThread);
+  CHECK(h.Total().count == int64_t{kThreads} * kPerThread);
+  CHECK(h.Total().max == (kThreads - 1) * 1000 + 999);
+  CHECK(h.TakeInterval().count == 0);
+  MESSAGE("intervals taken while recording: " << takes);
 }
 
 TEST_CASE("ping-pong baseline measures round trips over loopback") {
