@@ -27,6 +27,32 @@ int CompareName(std::string_view a, std::string_view b) {
 // request has 13 fields), so that filling one allocates once.
 constexpr size_t kInitialCapacity = 16;
 
+const std::string* Find(const HeaderFields& f, std::string_view name) {
+  auto it = f.find(name);
+  return it == f.end() ? nullptr : &it->second;
+}
+
+Result<int64_t> ToInt64(std::string_view name, const std::string& text) {
+  auto r = ParseInt64(text);
+  if (!r.ok()) {
+    return Status::InvalidArgument(
+        fmt::format("header field {}: '{}' is not an integer", name, text));
+  }
+  return *r;
+}
+
+Result<int32_t> ToInt32(std::string_view name, const std::string& text) {
+  TERN_ASSIGN_OR_RETURN(int64_t v, ToInt64(name, text));
+  if (v < INT32_MIN || v > INT32_MAX) {
+    return Status::InvalidArgument(fmt::format("header field {}: {} does not fit an int", name, v));
+  }
+  return static_cast<int32_t>(v);
+}
+
+Status Missing(std::string_view name) {
+  return Status::InvalidArgument(fmt::format("missing header field {}", name));
+}
+
 }  // namespace
 
 HeaderFields::HeaderFields(std::initializer_list<value_type> fields) {
@@ -62,8 +88,7 @@ HeaderFields::iterator HeaderFields::find(std::string_view name) {
 }
 
 HeaderFields::const_iterator HeaderFields::find(std::string_view name) const {
-  auto it = LowerBound(name);
-  return it != items_.end() && CompareName(it->first, name) == 0 ? it : items_.end();
+  return const_cast<HeaderFields*>(this)->find(name);
 }
 
 const std::string& HeaderFields::at(std::string_view name) const {
@@ -92,36 +117,6 @@ size_t HeaderFields::erase(std::string_view name) {
   items_.erase(it);
   return 1;
 }
-
-namespace {
-
-const std::string* Find(const HeaderFields& f, std::string_view name) {
-  auto it = f.find(name);
-  return it == f.end() ? nullptr : &it->second;
-}
-
-Result<int64_t> ToInt64(std::string_view name, const std::string& text) {
-  auto r = ParseInt64(text);
-  if (!r.ok()) {
-    return Status::InvalidArgument(
-        fmt::format("header field {}: '{}' is not an integer", name, text));
-  }
-  return *r;
-}
-
-Result<int32_t> ToInt32(std::string_view name, const std::string& text) {
-  TERN_ASSIGN_OR_RETURN(int64_t v, ToInt64(name, text));
-  if (v < INT32_MIN || v > INT32_MAX) {
-    return Status::InvalidArgument(fmt::format("header field {}: {} does not fit an int", name, v));
-  }
-  return static_cast<int32_t>(v);
-}
-
-Status Missing(std::string_view name) {
-  return Status::InvalidArgument(fmt::format("missing header field {}", name));
-}
-
-}  // namespace
 
 Result<std::string> HeaderRequiredString(const HeaderFields& f, std::string_view name) {
   const std::string* v = Find(f, name);
