@@ -51,12 +51,14 @@ rocksdb::WriteOptions WriteOpts(Durability d) {
   return wo;
 }
 
-// Once per process: the pools belong to the default Env, which every MetaDb shares.
-void LowerBackgroundPriority(rocksdb::Env* env) {
+// Once per process: the pools belong to the default Env, which every MetaDb
+// uses (DBOptions::env is left at its default).
+void LowerBackgroundPriority() {
   static std::once_flag once;
-  std::call_once(once, [env] {
+  std::call_once(once, [] {
     for (auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
-      rocksdb::Status s = env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow);
+      rocksdb::Status s =
+          rocksdb::Env::Default()->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow);
       if (!s.ok())
         TERN_LOG_WARN("meta db: background threads keep their priority: {}", s.ToString());
     }
@@ -107,8 +109,7 @@ Result<std::unique_ptr<MetaDb>> MetaDb::Open(const std::string& dir, const Optio
   // Memtable flushes and compactions (mostly of the key index, which fills an
   // 8 MiB memtable about every second at 30,000 msgs/s) run niced, so that on
   // a small machine they take idle CPU instead of stalling sends and pulls.
-  db_options.env = rocksdb::Env::Default();
-  LowerBackgroundPriority(db_options.env);
+  LowerBackgroundPriority();
 
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.write_buffer_size = options.write_buffer_size;

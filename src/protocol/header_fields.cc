@@ -59,8 +59,12 @@ HeaderFields::HeaderFields(std::initializer_list<value_type> fields) {
   items_.reserve(fields.size());
   for (const auto& [name, value] : fields) {
     auto it = LowerBound(name);
-    if (it == items_.end() || CompareName(it->first, name) != 0) items_.emplace(it, name, value);
+    if (!Holds(it, name)) items_.emplace(it, name, value);
   }
+}
+
+bool HeaderFields::Holds(const_iterator it, std::string_view name) const {
+  return it != items_.end() && CompareName(it->first, name) == 0;
 }
 
 HeaderFields::iterator HeaderFields::LowerBound(std::string_view name) {
@@ -84,7 +88,7 @@ HeaderFields::const_iterator HeaderFields::LowerBound(std::string_view name) con
 
 HeaderFields::iterator HeaderFields::find(std::string_view name) {
   auto it = LowerBound(name);
-  return it != items_.end() && CompareName(it->first, name) == 0 ? it : items_.end();
+  return Holds(it, name) ? it : items_.end();
 }
 
 HeaderFields::const_iterator HeaderFields::find(std::string_view name) const {
@@ -99,7 +103,7 @@ const std::string& HeaderFields::at(std::string_view name) const {
 
 std::string& HeaderFields::operator[](std::string_view name) {
   auto it = LowerBound(name);
-  if (it != items_.end() && CompareName(it->first, name) == 0) return it->second;
+  if (Holds(it, name)) return it->second;
   if (items_.capacity() == 0) {
     items_.reserve(kInitialCapacity);
     it = items_.end();

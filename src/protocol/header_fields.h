@@ -68,6 +68,8 @@ class HeaderFields {
   // The first field whose name is not less than `name`.
   iterator LowerBound(std::string_view name);
   const_iterator LowerBound(std::string_view name) const;
+  // `it` (from LowerBound) is the field named `name`.
+  bool Holds(const_iterator it, std::string_view name) const;
 
   std::vector<value_type> items_;
 };
