@@ -144,6 +144,19 @@ Status Broker::OpenStore() {
   auto store = store::MessageStore::Open(options, *db_, store::FileIo::Default(), clock_);
   if (!store.ok()) return store.status().WithContext("message store");
   store_ = std::move(store).value();
+  // Requests read in one loop iteration go to the commit-log writer with one
+  // wake-up, given before the loop next polls (CommitLog::SetWakeDeferral).
+  store_->commit_log().SetWakeDeferral([this] {
+    if (!io_loop_.running() || !io_loop_.InLoopThread()) return false;
+    if (!writer_wake_scheduled_) {
+      writer_wake_scheduled_ = true;
+      io_loop_.BeforePoll([this] {
+        writer_wake_scheduled_ = false;
+        store_->commit_log().WakeWriter();
+      });
+    }
+    return true;
+  });
   retention_ = std::make_unique<store::CommitLogRetention>(
       store_->commit_log(), store::FileIo::Default(), clock_, RetentionOptionsFrom(config_));
   delay::ScheduleOptions delay_options;

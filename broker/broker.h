@@ -172,6 +172,7 @@ class Broker {
   std::unique_ptr<TopicSourceAdapter> topic_source_;
   std::unique_ptr<BrokerRegistration> registration_;
   bool hold_started_ = false;
+  bool writer_wake_scheduled_ = false;  // io_loop_ only: a WakeWriter runs before it polls
 };
 
 }  // namespace tern::broker

@@ -446,17 +446,7 @@ void CommitLog::Submit(const MessageRecord& msg, bool wait_for_flush, AppendCall
   p->wait = wait_for_flush;
   p->done = std::move(done);
   Encode(msg, p.get());
-  bool first;
-  {
-    std::lock_guard<std::mutex> l(submit_mu_);
-    if (!writer_stop_) {
-      first = submits_.empty();
-      submits_.push_back(std::move(p));
-      if (first) submit_cv_.notify_one();
-      return;
-    }
-  }
-  p->done(Rejected(PutStatus::kServiceNotAvailable, Status::Unavailable("commit log closed")));
+  Enqueue(std::move(p));
 }
 
 void CommitLog::SubmitBatch(const MessageRecord& header,
@@ -466,16 +456,38 @@ void CommitLog::SubmitBatch(const MessageRecord& header,
   p->wait = wait_for_flush;
   p->done = std::move(done);
   EncodeBatch(header, entries, p.get());
+  Enqueue(std::move(p));
+}
+
+void CommitLog::Enqueue(std::unique_ptr<PendingAppend> p) {
+  bool first;
   {
     std::lock_guard<std::mutex> l(submit_mu_);
-    if (!writer_stop_) {
-      bool first = submits_.empty();
+    if (writer_stop_) {
+      first = false;
+    } else {
+      first = submits_.empty();
       submits_.push_back(std::move(p));
-      if (first) submit_cv_.notify_one();
-      return;
     }
   }
-  p->done(Rejected(PutStatus::kServiceNotAvailable, Status::Unavailable("commit log closed")));
+  if (p) {  // not queued: closed
+    p->done(Rejected(PutStatus::kServiceNotAvailable, Status::Unavailable("commit log closed")));
+    return;
+  }
+  // Later submits find the queue non-empty: the writer is awake, or woken by
+  // whoever took this wake-up over.
+  if (first && !(wake_deferral_ && wake_deferral_())) submit_cv_.notify_one();
+}
+
+void CommitLog::SetWakeDeferral(std::function<bool()> defer) { wake_deferral_ = std::move(defer); }
+
+void CommitLog::WakeWriter() {
+  bool queued;
+  {
+    std::lock_guard<std::mutex> l(submit_mu_);
+    queued = !submits_.empty();
+  }
+  if (queued) submit_cv_.notify_one();
 }
 
 void CommitLog::WriterLoop() {

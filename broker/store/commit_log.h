@@ -164,6 +164,16 @@ class CommitLog {
   void SubmitBatch(const protocol::MessageRecord& header,
                    std::span<const protocol::BatchEntry> entries, bool wait_for_flush,
                    AppendCallback done);
+  // Batches the writer's wake-ups. A Submit that finds the queue empty calls
+  // `defer` on the submitting thread; when it returns true, the caller has
+  // arranged for WakeWriter() to run soon (the broker's I/O loop: once, before
+  // it next waits for I/O) and the writer is not woken now. Without it every
+  // first Submit wakes the writer at once, which on a busy CPU preempts the loop
+  // thread in the middle of the requests it read (docs/benchmarks.md, session 9).
+  // Set before the first Submit; `defer` must not call into this CommitLog.
+  void SetWakeDeferral(std::function<bool()> defer);
+  // Any thread: wakes the writer if anything is queued.
+  void WakeWriter();
 
   // ---- queue offsets (storage.md §3.2) ----
   // The next queue offset (topic, queue) will get; 0 if unknown. Any thread.
@@ -257,6 +267,8 @@ class CommitLog {
   // Appends under put_mu_. Fills p->result; returns true if it must wait for a flush.
   bool AppendLocked(PendingAppend* p);
   PutResult AppendAndWait(PendingAppend* p);
+  // Queues `p` for the writer (answers it at once when the log is closed).
+  void Enqueue(std::unique_ptr<PendingAppend> p);
   void WriterLoop();
   // Flush thread body: writes out what is staged, then syncs
   // [flushed_end_, written end). Sets the sticky error on failure.
@@ -343,6 +355,7 @@ class CommitLog {
   std::condition_variable submit_cv_;
   std::vector<std::unique_ptr<PendingAppend>> submits_;  // GUARDED_BY(submit_mu_)
   bool writer_stop_ = false;                             // GUARDED_BY(submit_mu_)
+  std::function<bool()> wake_deferral_;  // set before the first Submit, then read-only
   std::thread writer_;
   std::mutex idle_dispatch_mu_;          // held while idle_dispatch_ runs
   std::function<bool()> idle_dispatch_;  // GUARDED_BY(idle_dispatch_mu_)

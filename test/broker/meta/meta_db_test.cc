@@ -2,15 +2,12 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "test/util/temp_dir.h"
+#include "test/util/thread_stat.h"
 #include "test/util/wait.h"
 
 namespace tern::meta {
@@ -35,21 +32,9 @@ TEST_CASE("meta db keeps each column's data across reopen") {
 
 // The nice value of this process's thread named `name`, nullopt if there is none.
 std::optional<int> NiceOfThread(const std::string& name) {
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm");
-    std::string c;
-    std::getline(comm, c);
-    if (c != name) continue;
-    std::ifstream stat_file(task.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
-    // Fields after the parenthesized name: state is field 3, nice is field 19.
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    for (int i = 3; i <= 19 && rest >> field; ++i) {
-    }
-    return std::stoi(field);
-  }
-  return std::nullopt;
+  auto nice = testing::ThreadStatField(name, 19);
+  if (!nice) return std::nullopt;
+  return std::stoi(*nice);
 }
 
 TEST_CASE("meta db memtable flushes run on a niced background thread") {

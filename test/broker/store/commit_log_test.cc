@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -11,6 +12,8 @@
 #include "broker/store/store_format.h"
 #include "src/protocol/message_id.h"
 #include "test/broker/store/commit_log_test_util.h"
+#include "test/util/thread_stat.h"
+#include "test/util/wait.h"
 
 namespace tern::store {
 namespace {
@@ -270,6 +273,72 @@ TEST_CASE(
   std::lock_guard<std::mutex> l(mu);
   CHECK(answered == 3);
   CHECK(answered_at_call.size() == 2);
+}
+
+TEST_CASE("a deferred writer wake-up: the submits queued before WakeWriter go in one batch") {
+  tern::testing::TempDir dir;
+  LogFixture f(dir.path());
+  f.Open(false);  // ASYNC_FLUSH
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0;
+  std::vector<int> batches;  // `answered` at each idle dispatch (one per drained batch)
+  f.log->SetIdleDispatch([&] {
+    std::lock_guard<std::mutex> l(mu);
+    batches.push_back(answered);
+    cv.notify_all();
+    return true;
+  });
+  std::atomic<int> deferrals{0};
+  std::atomic<bool> defer{true};
+  f.log->SetWakeDeferral([&] {
+    deferrals.fetch_add(1);
+    return defer.load();
+  });
+  auto submit = [&](std::string body) {
+    f.log->Submit(TestMessage("D", 0, body), true, [&](PutResult r) {
+      CHECK(r.status == PutStatus::kPutOk);
+      std::lock_guard<std::mutex> l(mu);
+      ++answered;
+      cv.notify_all();
+    });
+  };
+  auto wait_batches = [&](size_t n) {
+    std::unique_lock<std::mutex> l(mu);
+    REQUIRE(cv.wait_for(l, std::chrono::seconds(10), [&] { return batches.size() == n; }));
+  };
+  // Only the submit that finds the queue empty asks; nothing is appended
+  // until the wake-up it took over. The writer must be asleep first (a writer
+  // still starting takes what is queued without a wake-up); the 200 ms is how
+  // long a wrongly woken writer gets to show itself.
+  REQUIRE(tern::testing::WaitUntil([] {
+    return tern::testing::ThreadStatField("cl-writer", 3) == std::optional<std::string>("S");
+  }));
+  submit("a");
+  {
+    std::unique_lock<std::mutex> l(mu);
+    CHECK_FALSE(cv.wait_for(l, std::chrono::milliseconds(200), [&] { return answered > 0; }));
+  }
+  submit("b");
+  submit("c");
+  CHECK(deferrals.load() == 1);
+  CHECK(f.log->WrittenEnd() == PhysicalOffset(0));
+  f.log->WakeWriter();
+  wait_batches(1);
+  {
+    std::lock_guard<std::mutex> l(mu);
+    CHECK(batches == std::vector<int>{3});
+  }
+  f.log->WakeWriter();  // nothing queued: no batch (Close below joins the writer)
+
+  // Declined: the submit wakes the writer itself.
+  defer = false;
+  submit("d");
+  wait_batches(2);
+  CHECK(deferrals.load() == 2);
+  REQUIRE(f.log->Close().ok());
+  std::lock_guard<std::mutex> l(mu);
+  CHECK(batches == std::vector<int>{3, 4});
 }
 
 TEST_CASE("read views keep a deleted segment readable") {
