@@ -146,17 +146,7 @@ Status Broker::OpenStore() {
   store_ = std::move(store).value();
   // Requests read in one loop iteration go to the commit-log writer with one
   // wake-up, given before the loop next polls (CommitLog::SetWakeDeferral).
-  store_->commit_log().SetWakeDeferral([this] {
-    if (!io_loop_.running() || !io_loop_.InLoopThread()) return false;
-    if (!writer_wake_scheduled_) {
-      writer_wake_scheduled_ = true;
-      io_loop_.BeforePoll([this] {
-        writer_wake_scheduled_ = false;
-        store_->commit_log().WakeWriter();
-      });
-    }
-    return true;
-  });
+  store_->commit_log().SetWakeDeferral([this] { return writer_wake_.Request(); });
   retention_ = std::make_unique<store::CommitLogRetention>(
       store_->commit_log(), store::FileIo::Default(), clock_, RetentionOptionsFrom(config_));
   delay::ScheduleOptions delay_options;

@@ -133,6 +133,8 @@ class Broker {
   std::unique_ptr<store::CommitLogRetention> retention_;
 
   net::EventLoop io_loop_{"broker-io"};
+  // Wakes the commit-log writer once per io_loop_ iteration (OpenStore).
+  net::CoalescedCall writer_wake_{io_loop_, [this] { store_->commit_log().WakeWriter(); }};
   net::EventLoop timer_loop_{"broker-timer"};
   net::EventLoop ns_loop_{"broker-ns"};
   MetaWorker meta_worker_{"broker-meta"};
@@ -172,7 +174,6 @@ class Broker {
   std::unique_ptr<TopicSourceAdapter> topic_source_;
   std::unique_ptr<BrokerRegistration> registration_;
   bool hold_started_ = false;
-  bool writer_wake_scheduled_ = false;  // io_loop_ only: a WakeWriter runs before it polls
 };
 
 }  // namespace tern::broker

@@ -46,8 +46,27 @@ void CallbackExecutor::Post(std::function<void()> task) {
       wake = idle_ > 0;
     }
   }
-  if (wake) cv_.notify_one();
+  if (wake && !(wake_deferral_ && wake_deferral_())) cv_.notify_one();
   if (!queued) task();  // before Start or after Stop: run inline
+}
+
+void CallbackExecutor::SetWakeDeferral(std::function<bool()> defer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TERN_CHECK(!running_) << name_ << ": SetWakeDeferral after Start";
+  wake_deferral_ = std::move(defer);
+}
+
+void CallbackExecutor::WakeWorkers() {
+  size_t wake;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake = std::min(queue_.size(), static_cast<size_t>(idle_));
+  }
+  if (wake == 1) {
+    cv_.notify_one();
+  } else if (wake > 1) {
+    cv_.notify_all();
+  }
 }
 
 bool CallbackExecutor::InWorkerThread() const {

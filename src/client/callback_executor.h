@@ -33,6 +33,13 @@ class CallbackExecutor {
   void Post(std::function<void()> task);
   // True on one of this executor's worker threads.
   bool InWorkerThread() const;
+  // Batches wake-ups (as CommitLog::SetWakeDeferral): a Post that would wake
+  // an idle worker calls `defer` on the posting thread first; true means the
+  // caller has arranged for WakeWorkers() to run soon, so no worker is woken
+  // now. Set before Start(); `defer` must not call into this executor.
+  void SetWakeDeferral(std::function<bool()> defer);
+  // Any thread: wakes as many idle workers as there are queued tasks.
+  void WakeWorkers();
 
  private:
   void Run(int index);
@@ -47,6 +54,7 @@ class CallbackExecutor {
   int workers_count_ = 0;                     // set in Start before the workers run
   std::vector<std::thread> workers_;
   std::vector<std::thread::id> worker_ids_;   // set in Start, read-only afterwards
+  std::function<bool()> wake_deferral_;       // set before Start, read-only afterwards
 };
 
 }  // namespace tern::client

@@ -100,6 +100,11 @@ ternmq::Status ProducerImpl::Start() {
   }
   instance_ = *instance;
   client_id_ = instance_->client_id();
+  // Answers read in one iteration of the client loop reach the callback
+  // threads with one wake-up, given before the loop next polls.
+  callback_wake_ =
+      std::make_unique<net::CoalescedCall>(instance_->loop(), [this] { executor_.WakeWorkers(); });
+  executor_.SetWakeDeferral([this] { return callback_wake_->Request(); });
   executor_.Start(options_.callback_threads);
   state_ = State::kRunning;
   TERN_LOG_INFO("producer {} started as {}", options_.group, client_id_);
@@ -115,6 +120,7 @@ void ProducerImpl::Shutdown() {
     state_ = State::kStopping;
     idle_cv_.wait(lock, [this] { return in_flight_ == 0; });
   }
+  callback_wake_->Cancel();  // from here on a Post wakes a worker itself
   executor_.Stop();
   instance_->UnregisterProducer(options_.group);
   ClientInstance::Release(instance_);

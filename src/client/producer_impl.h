@@ -26,6 +26,7 @@
 #include "src/client/callback_executor.h"
 #include "src/client/client_instance.h"
 #include "src/client/send_request.h"
+#include "src/net/event_loop.h"
 #include "ternmq/producer.h"
 
 namespace tern::client {
@@ -107,6 +108,7 @@ class ProducerImpl final : public ternmq::Producer {
   const AutoCreateTopic auto_create_;
   BrokerBackoff backoff_;
   CallbackExecutor executor_;
+  std::unique_ptr<net::CoalescedCall> callback_wake_;  // set in Start (needs the loop)
   std::string client_id_;
   ClientInstance* instance_ = nullptr;  // set by Start(), cleared by Shutdown()
 

@@ -305,6 +305,29 @@ const std::string& EventLoop::name() const { return impl_->name; }
 
 uv_loop_t* EventLoop::raw() { return &impl_->loop; }
 
+CoalescedCall::CoalescedCall(EventLoop& loop, Task task)
+    : loop_(loop), state_(std::make_shared<State>()) {
+  state_->task = std::move(task);
+}
+
+bool CoalescedCall::Request() {
+  if (!loop_.running() || !loop_.InLoopThread() || !state_->task) return false;
+  if (!state_->scheduled) {
+    state_->scheduled = true;
+    loop_.BeforePoll([state = state_] {
+      state->scheduled = false;
+      if (state->task) state->task();
+    });
+  }
+  return true;
+}
+
+void CoalescedCall::Cancel() {
+  TERN_CHECK(!loop_.running() || !loop_.InLoopThread())
+      << "CoalescedCall::Cancel on the loop thread of " << loop_.name();
+  RunInLoopAndWait(loop_, [state = state_] { state->task = nullptr; });
+}
+
 bool RunInLoopAndWait(EventLoop& loop, const Task& task) {
   if (loop.InLoopThread()) {
     task();

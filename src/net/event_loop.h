@@ -84,6 +84,33 @@ class EventLoop {
   std::unique_ptr<Impl> impl_;
 };
 
+// Coalesces the requests made on `loop`'s thread during one iteration into one
+// run of `task`, before the loop next waits for I/O (EventLoop::BeforePoll).
+// A loop that hands work to another thread uses it to wake that thread once
+// per iteration instead of once per item: a thread woken at once on a busy CPU
+// preempts the loop in the middle of what it read (docs/benchmarks.md,
+// session 9). `task` runs on the loop thread.
+class CoalescedCall {
+ public:
+  CoalescedCall(EventLoop& loop, Task task);
+  // Any thread. True if `task` will run before the loop next polls (scheduled
+  // now or earlier in this iteration); false, and nothing scheduled, when not
+  // called on the thread of the running loop or after Cancel().
+  bool Request();
+  // Not on the loop thread. From its return on, `task` does not run (a run in
+  // progress has finished). Call before what `task` uses goes away, while the
+  // loop runs (not while it is stopping) or after it stopped.
+  void Cancel();
+
+ private:
+  struct State {
+    Task task;  // loop thread only, like `scheduled`; empty once cancelled
+    bool scheduled = false;
+  };
+  EventLoop& loop_;
+  std::shared_ptr<State> state_;  // shared with the scheduled BeforePoll task
+};
+
 // Runs `task` on the loop thread and waits until it ran: inline when called on
 // the loop thread (or while the loop is not running). Returns false, without
 // running it, once the loop is stopping. Blocks the caller, so never call it

@@ -6,10 +6,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "test/src/net/wait_util.h"
+#include "test/util/thread_stat.h"
 
 namespace tern::client {
 namespace {
@@ -72,6 +75,43 @@ TEST_CASE("an idle worker is woken for every post, also between bursts and from 
   // Posted while the only worker is busy: it takes the task after the current batch.
   executor.Post([&] { executor.Post([&] { done.Add(); }); });
   CHECK(done.WaitFor(51, kWaitMs));
+  executor.Stop();
+}
+
+TEST_CASE("with a wake deferral, posted tasks wait for WakeWorkers, which wakes enough workers") {
+  CallbackExecutor executor("cb-defer");
+  std::atomic<int> deferrals{0};
+  executor.SetWakeDeferral([&] {
+    deferrals.fetch_add(1);
+    return true;
+  });
+  executor.Start(2);
+  // Both workers asleep first (a worker still starting takes what is queued
+  // without a wake-up); the 200 ms is how long a wrongly woken one gets.
+  for (const char* name : {"cb-defer-0", "cb-defer-1"}) {
+    REQUIRE(tern::testing::WaitUntil([&] {
+      return tern::testing::ThreadStatField(name, 3) == std::optional<std::string>("S");
+    }));
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  int waiting = 0;
+  Counter done;
+  // Two tasks that each wait for the other: they finish only if two workers run.
+  for (int i = 0; i < 2; ++i) {
+    executor.Post([&] {
+      std::unique_lock<std::mutex> l(mu);
+      ++waiting;
+      cv.notify_all();
+      if (cv.wait_for(l, std::chrono::milliseconds(kWaitMs), [&] { return waiting == 2; })) {
+        done.Add();
+      }
+    });
+  }
+  CHECK(deferrals.load() >= 1);
+  CHECK_FALSE(done.WaitFor(1, 200));
+  executor.WakeWorkers();
+  CHECK(done.WaitFor(2, kWaitMs));
   executor.Stop();
 }
 

@@ -138,6 +138,29 @@ TEST_CASE("before-poll tasks run after the current callback, chained ones before
   CHECK(at_stop.load() == 2);
 }
 
+TEST_CASE("a coalesced call runs once per iteration that requested it, and not after Cancel") {
+  EventLoop loop("t-loop");
+  REQUIRE(loop.Start().ok());
+  Counter runs;
+  int seen_in_task = -1;  // loop thread only until checked
+  CoalescedCall call(loop, [&] { runs.Add(); });
+  CHECK_FALSE(call.Request());  // off the loop thread: the caller acts itself
+  REQUIRE(RunInLoopAndWait(loop, [&] {
+    CHECK(call.Request());
+    CHECK(call.Request());
+    seen_in_task = runs.value();  // not yet: it runs before the loop polls
+  }));
+  REQUIRE(runs.WaitFor(1));
+  CHECK(seen_in_task == 0);
+  REQUIRE(RunInLoopAndWait(loop, [&] { CHECK(call.Request()); }));
+  REQUIRE(runs.WaitFor(2));
+
+  call.Cancel();
+  REQUIRE(RunInLoopAndWait(loop, [&] { CHECK_FALSE(call.Request()); }));
+  loop.Stop();  // would run a call still pending
+  CHECK(runs.value() == 2);
+}
+
 TEST_CASE("run in loop and wait runs inline on the loop thread") {
   EventLoop loop("t-loop");
   REQUIRE(loop.Start().ok());
