@@ -38,10 +38,13 @@ inline constexpr char kOffsetKeySeparator = '\0';
 
 // key_index:
 //   'k' BE16(len) <topic#key> BE64(storeTime ^ 2^63) BE64(physOffset)  -> ""   (by key)
-//   'p' BE64(physOffset) <the 'k' key>                                -> ""   (by offset)
+//   'p' BE64(first physOffset of a batch) -> (BE32(size) <'k' key>)*         (by offset)
+//   'p' BE64(physOffset) <the 'k' key>    -> ""  (per entry; written before 'p' rows were
+//                                                  per batch, still read and deleted)
 //   'm' "end"   -> BE64(physical offset up to which the log is indexed)
 //   'm' "last"  -> BE64(storeTime) BE64(physOffset) of the newest entry
 // The 'p' rows let crash recovery and retention delete entries by offset range.
+// Batches (one KeyIndex::Add each) do not overlap in offsets.
 inline constexpr char kKeyIndexByKey = 'k';
 inline constexpr char kKeyIndexByOffset = 'p';
 inline constexpr char kKeyIndexMeta = 'm';

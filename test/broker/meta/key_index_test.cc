@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "broker/meta/meta_format.h"
+#include "src/base/byte_coding.h"
 #include "test/util/temp_dir.h"
 
 namespace tern::meta {
@@ -79,6 +81,101 @@ TEST_CASE("key index truncation drops entries past the log end and retention bel
   REQUIRE(index.Clear().ok());
   CHECK(index.Query("T", "k", 0, INT64_MAX, 64)->empty());
   CHECK(index.IndexedEnd().value() == PhysicalOffset(0));
+}
+
+// Rows of the by-offset kind: one per batch written by Add.
+int OffsetRows(MetaDb& db) {
+  int n = 0;
+  const std::string lo(1, kKeyIndexByOffset), hi(1, kKeyIndexByOffset + 1);
+  REQUIRE(db.Scan(Column::kKeyIndex, lo, hi, [&](std::string_view, std::string_view) {
+              ++n;
+              return true;
+            }).ok());
+  return n;
+}
+
+TEST_CASE("key index deletes by offset across batches, whole and in part") {
+  testing::TempDir dir;
+  auto db = std::move(MetaDb::Open(dir.Sub("meta")).value());
+  KeyIndex index(*db);
+  // Three batches: [0, 100], [200, 300], [400, 500].
+  REQUIRE(
+      index.Add({E("T", "k", 1, 0), E("T", "j", 1, 0), E("T", "k", 2, 100)}, PhysicalOffset(200))
+          .ok());
+  REQUIRE(index.Add({E("T", "k", 3, 200), E("T", "k", 4, 300)}, PhysicalOffset(400)).ok());
+  REQUIRE(index.Add({E("T", "k", 5, 400), E("T", "j", 6, 500)}, PhysicalOffset(600)).ok());
+  CHECK(OffsetRows(*db) == 3);
+
+  // Retention ends inside the second batch: the first goes whole, the second in part.
+  REQUIRE(index.DeleteBelow(PhysicalOffset(250)).ok());
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) == std::vector<int64_t>{400, 300});
+  CHECK(Offsets(index.Query("T", "j", 0, INT64_MAX, 64).value()) == std::vector<int64_t>{500});
+  CHECK(OffsetRows(*db) == 2);
+
+  // Recovery ends inside the third batch; what is left of the second stays.
+  REQUIRE(index.TruncateFrom(PhysicalOffset(450)).ok());
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) == std::vector<int64_t>{400, 300});
+  CHECK(index.Query("T", "j", 0, INT64_MAX, 64)->empty());
+  CHECK(index.LastUpdate()->offset == PhysicalOffset(400));
+  CHECK(index.IndexedEnd().value() == PhysicalOffset(450));
+
+  // Re-indexing after the truncation, then both again: nothing left over.
+  REQUIRE(index.Add({E("T", "k", 7, 450)}, PhysicalOffset(550)).ok());
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) ==
+        std::vector<int64_t>{450, 400, 300});
+  REQUIRE(index.TruncateFrom(PhysicalOffset(320)).ok());
+  CHECK(index.LastUpdate()->offset == PhysicalOffset(300));
+  REQUIRE(index.DeleteBelow(PhysicalOffset(320)).ok());
+  CHECK(index.Query("T", "k", 0, INT64_MAX, 64)->empty());
+  CHECK(OffsetRows(*db) == 0);
+}
+
+// The by-offset row of one entry, as indexes written before batches had one
+// row (per batch) carry them.
+void PutPerEntryRows(MetaDb& db, std::string_view topic, std::string_view key, int64_t t,
+                     int64_t off) {
+  std::string row(1, kKeyIndexByKey);
+  AppendBE16(&row, static_cast<uint16_t>(topic.size() + 1 + key.size()));
+  row.append(topic).append("#").append(key);
+  AppendBE64(&row, static_cast<uint64_t>(t) ^ kTimeSignFlip);
+  AppendBE64(&row, static_cast<uint64_t>(off));
+  std::string by_offset(1, kKeyIndexByOffset);
+  AppendBE64(&by_offset, static_cast<uint64_t>(off));
+  REQUIRE(db.Put(Column::kKeyIndex, row, "", Durability::kSync).ok());
+  REQUIRE(db.Put(Column::kKeyIndex, by_offset + row, "", Durability::kSync).ok());
+}
+
+TEST_CASE("key index deletes the per-entry rows of an older index by offset too") {
+  testing::TempDir dir;
+  auto db = std::move(MetaDb::Open(dir.Sub("meta")).value());
+  KeyIndex index(*db);
+  PutPerEntryRows(*db, "T", "k", 1, 0);
+  PutPerEntryRows(*db, "T", "k", 2, 100);
+  PutPerEntryRows(*db, "T", "k", 3, 200);
+  REQUIRE(index.Add({E("T", "k", 4, 300), E("T", "k", 5, 400)}, PhysicalOffset(500)).ok());
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) ==
+        std::vector<int64_t>{400, 300, 200, 100, 0});
+
+  REQUIRE(index.DeleteBelow(PhysicalOffset(150)).ok());
+  REQUIRE(index.TruncateFrom(PhysicalOffset(350)).ok());
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) == std::vector<int64_t>{300, 200});
+  CHECK(index.LastUpdate()->offset == PhysicalOffset(300));
+  REQUIRE(index.TruncateFrom(PhysicalOffset(250)).ok());
+  CHECK(index.LastUpdate()->offset == PhysicalOffset(200));
+}
+
+TEST_CASE("key index reports a by-offset row it cannot read instead of skipping it") {
+  testing::TempDir dir;
+  auto db = std::move(MetaDb::Open(dir.Sub("meta")).value());
+  KeyIndex index(*db);
+  std::string by_offset(1, kKeyIndexByOffset);
+  AppendBE64(&by_offset, 100);
+  REQUIRE(
+      db->Put(Column::kKeyIndex, by_offset, std::string("\0\0\0\x40short", 9), Durability::kSync)
+          .ok());
+  Status s = index.DeleteBelow(PhysicalOffset(200));
+  CHECK(s.code() == StatusCode::kCorruption);
+  CHECK(index.TruncateFrom(PhysicalOffset(0)).code() == StatusCode::kCorruption);
 }
 
 }  // namespace
