@@ -1,5 +1,6 @@
 #include "broker/meta/key_index.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "broker/meta/meta_format.h"
@@ -83,11 +84,16 @@ Result<std::vector<std::string_view>> RowsOfOffsetRow(std::string_view key,
 }  // namespace
 
 Status KeyIndex::Add(const std::vector<KeyIndexEntry>& entries, PhysicalOffset indexed_end) {
+  // Entries below IndexedEnd are in the index already (a restart may dispatch
+  // again from below it, when the consume queues are behind). Skipping them
+  // keeps batches from overlapping, which the deletion by offset relies on.
+  TERN_ASSIGN_OR_RETURN(const PhysicalOffset done, IndexedEnd());
   WriteBatch batch;
   std::vector<std::string> rows;
   const KeyIndexEntry* first = nullptr;
   const KeyIndexEntry* last = nullptr;
   for (const auto& e : entries) {
+    if (e.offset < done) continue;
     if (e.topic.size() + 1 + e.key.size() > kMaxLookupLen || e.key.empty()) continue;
     std::string row = KeyPrefix(e.topic, e.key);
     AppendBE64(&row, FlipTime(e.store_time_ms));
@@ -108,7 +114,7 @@ Status KeyIndex::Add(const std::vector<KeyIndexEntry>& entries, PhysicalOffset i
     batch.Put(Column::kKeyIndex, MetaKey("last"), pos);
   }
   std::string end;
-  AppendBE64(&end, static_cast<uint64_t>(indexed_end.value()));
+  AppendBE64(&end, static_cast<uint64_t>(std::max(done, indexed_end).value()));
   batch.Put(Column::kKeyIndex, MetaKey("end"), end);
   return db_.Write(batch, Durability::kAsync);
 }

@@ -53,8 +53,10 @@ class KeyIndex {
  public:
   explicit KeyIndex(MetaDb& db) : db_(db) {}
 
-  // Adds `entries` and sets IndexedEnd to `indexed_end`, atomically. Entries
-  // whose "topic#key" exceeds 65535 bytes are skipped.
+  // Adds `entries` and raises IndexedEnd to `indexed_end`, atomically.
+  // Entries below the current IndexedEnd (indexed already) and entries whose
+  // "topic#key" exceeds 65535 bytes are skipped; IndexedEnd never goes down
+  // here (TruncateFrom lowers it).
   Status Add(const std::vector<KeyIndexEntry>& entries, PhysicalOffset indexed_end);
 
   // Physical offset up to which the log has been indexed (0 for a new index).

@@ -130,6 +130,24 @@ TEST_CASE("key index deletes by offset across batches, whole and in part") {
   CHECK(OffsetRows(*db) == 0);
 }
 
+TEST_CASE("key index skips entries dispatched again below its indexed end") {
+  testing::TempDir dir;
+  auto db = std::move(MetaDb::Open(dir.Sub("meta")).value());
+  KeyIndex index(*db);
+  REQUIRE(index.Add({E("T", "k", 1, 0), E("T", "k", 2, 100)}, PhysicalOffset(200)).ok());
+  // A restart whose consume queues were behind dispatches from 100 again.
+  REQUIRE(index.Add({E("T", "k", 2, 100)}, PhysicalOffset(150)).ok());
+  CHECK(index.IndexedEnd().value() == PhysicalOffset(200));
+  REQUIRE(index.Add({E("T", "k", 2, 100), E("T", "k", 3, 250)}, PhysicalOffset(300)).ok());
+  CHECK(index.IndexedEnd().value() == PhysicalOffset(300));
+  CHECK(OffsetRows(*db) == 2);  // [0, 100] and [250]: no batch overlaps another
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) ==
+        std::vector<int64_t>{250, 100, 0});
+  REQUIRE(index.DeleteBelow(PhysicalOffset(120)).ok());
+  CHECK(Offsets(index.Query("T", "k", 0, INT64_MAX, 64).value()) == std::vector<int64_t>{250});
+  CHECK(OffsetRows(*db) == 1);
+}
+
 // The by-offset row of one entry, as indexes written before batches had one
 // row (per batch) carry them.
 void PutPerEntryRows(MetaDb& db, std::string_view topic, std::string_view key, int64_t t,
