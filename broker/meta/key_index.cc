@@ -226,7 +226,8 @@ Status KeyIndex::RecomputeLast(PhysicalOffset end, WriteBatch* batch) const {
                           if (at < end && (newest.empty() || at >= DecodeByKey(newest).offset))
                             newest = row;
                         }
-                        return newest.empty();  // a batch emptied by the range: look further down
+                        return newest
+                            .empty();  // nothing below `end` in this row: look further down
                       }));
   TERN_RETURN_IF_ERROR(bad);
   if (newest.size() < 16) {
