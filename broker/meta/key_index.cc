@@ -180,11 +180,13 @@ Status KeyIndex::DeleteOffsetRange(PhysicalOffset begin, PhysicalOffset end) {
             return false;
           }
           std::vector<std::string> kept;
+          PhysicalOffset first_kept;
           for (std::string_view row : *rows) {
             const PhysicalOffset at = DecodeByKey(row).offset;
             if (at >= begin && at < end) {
               batch.Delete(Column::kKeyIndex, row);
             } else {
+              if (kept.empty() || at < first_kept) first_kept = at;
               kept.emplace_back(row);
             }
           }
@@ -194,14 +196,11 @@ Status KeyIndex::DeleteOffsetRange(PhysicalOffset begin, PhysicalOffset end) {
             // What is left of a batch, under its first offset now: below
             // the range after a truncation, past it after retention (if the
             // scan meets it again, nothing in it is in the range).
-            PhysicalOffset first = DecodeByKey(kept.front()).offset;
-            for (const auto& r : kept) first = std::min(first, DecodeByKey(r).offset);
-            batch.Put(Column::kKeyIndex, OffsetKey(first), EncodeBatchRows(kept));
+            batch.Put(Column::kKeyIndex, OffsetKey(first_kept), EncodeBatchRows(kept));
           }
           return batch.size() < 2 * kDeleteBatchRows;
         }));
     TERN_RETURN_IF_ERROR(bad);
-    if (batch.empty() && last_key.empty()) return Status::Ok();
     if (!batch.empty()) TERN_RETURN_IF_ERROR(db_.Write(batch, Durability::kAsync));
     if (last_key.empty()) return Status::Ok();
     cursor = last_key;
